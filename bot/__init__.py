@@ -1,0 +1,1 @@
+"""Tawasul: composition root, channels, i18n and text handling."""

@@ -1,0 +1,111 @@
+"""The composition root: config → database → services → channels.
+
+Nothing is wired at import time. Tests call :func:`bootstrap` with their own
+settings, clock or database and get the same application the command line runs.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from bot.collectivity_import import ensure_seeded
+from bot.config import Settings
+from bot.directory import Directory
+from bot.i18n import Catalogs
+from db.models import Event
+from db.session import Database
+from handlers.context import Services
+from handlers.conversation import Conversation
+from handlers.wording import command_menu
+
+log = logging.getLogger("tawasul.bootstrap")
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class App:
+    settings: Settings
+    database: Database
+    services: Services
+    conversation: Conversation
+
+    def command_menus(self) -> dict[str | None, list[tuple[str, str]]]:
+        """The command list for each offered language; ``None`` is everyone else's."""
+        catalogs = self.services.catalogs
+        menus: dict[str | None, list[tuple[str, str]]] = {
+            locale: command_menu(catalogs.translator(locale)) for locale in catalogs.locales
+        }
+        menus[None] = menus[self.settings.default_locale]
+        return menus
+
+    def telegram_channel(self, token: str | None = None, *, rate_limiter: bool = True):
+        from bot.channels.telegram import TelegramChannel
+
+        token = token or self.settings.telegram_token
+        if not token:
+            raise ValueError("a Telegram bot token is needed")
+        return TelegramChannel(
+            self.conversation,
+            token=token,
+            base_url=self.settings.telegram_api_base_url,
+            commands=self.command_menus(),
+            rate_limiter=rate_limiter,
+        )
+
+    async def close(self) -> None:
+        await self.database.close()
+
+
+async def sync_event(database: Database, settings: Settings) -> int:
+    """Create or update the configured event; return its id."""
+    configured = settings.event
+    async with database.unit_of_work() as session:
+        event = await session.scalar(select(Event).where(Event.code == configured.code))
+        if event is None:
+            event = Event(code=configured.code)
+            session.add(event)
+        event.name_ar, event.name_fr, event.name_en = (
+            configured.name.ar,
+            configured.name.fr,
+            configured.name.en,
+        )
+        event.place_ar, event.place_fr, event.place_en = (
+            configured.place.ar,
+            configured.place.fr,
+            configured.place.en,
+        )
+        event.starts_on = configured.date
+        event.timezone = configured.timezone
+        await session.flush()
+        return event.id
+
+
+async def bootstrap(
+    settings: Settings,
+    *,
+    database: Database | None = None,
+    clock: Callable[[], datetime] = utc_now,
+    catalogs: Catalogs | None = None,
+) -> App:
+    database = database or Database(settings.database_url)
+    await database.upgrade()
+    seeded = await ensure_seeded(database, settings.collectivities_file)
+    if seeded is not None:
+        log.info("collectivities loaded into an empty database: %s created", seeded.created)
+    event_id = await sync_event(database, settings)
+    services = Services(
+        settings=settings,
+        catalogs=catalogs or Catalogs(settings.locales, settings.default_locale),
+        directory=Directory(),
+        clock=clock,
+        event_id=event_id,
+    )
+    return App(settings, database, services, Conversation(database, services))

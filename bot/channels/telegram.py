@@ -1,0 +1,365 @@
+"""Telegram adapter: it translates the updates of private chats, fetched by long polling (typed
+text and commands, taps on inline buttons, shared contacts, media), into
+:class:`~handlers.messages.Inbound` for the conversation core, and renders each
+:class:`~handlers.messages.Reply` within Telegram's limits (text split at 4096 characters,
+options as inline buttons, a contact request as a one-time reply keyboard); it holds no business
+logic and lets no Telegram type reach the core.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Mapping, Sequence
+from enum import Enum
+from types import MappingProxyType
+from typing import Protocol
+
+from telegram import (
+    Bot,
+    BotCommand,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
+from telegram.constants import ChatType, InlineKeyboardButtonLimit, MessageLimit
+from telegram.error import Forbidden, TelegramError
+from telegram.ext import AIORateLimiter, Application, ContextTypes, TypeHandler
+
+from handlers.messages import Inbound, Option, Reply
+
+CHANNEL = "telegram"
+MAX_TEXT_LENGTH = MessageLimit.MAX_TEXT_LENGTH
+MAX_CALLBACK_DATA_BYTES = InlineKeyboardButtonLimit.MAX_CALLBACK_DATA
+ALLOWED_UPDATES = (Update.MESSAGE, Update.CALLBACK_QUERY)
+
+# Order matters: Telegram also fills ``document`` for an animation and ``location`` for a venue.
+UNSUPPORTED_KINDS = (
+    "animation",
+    "sticker",
+    "photo",
+    "video_note",
+    "video",
+    "voice",
+    "audio",
+    "document",
+    "venue",
+    "location",
+    "poll",
+    "dice",
+)
+
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
+
+_NO_COMMANDS: Mapping[str | None, Sequence[tuple[str, str]]] = MappingProxyType({})
+
+log = logging.getLogger("tawasul.telegram")
+
+
+class ConversationPort(Protocol):
+    async def handle(self, inbound: Inbound) -> list[Reply]: ...
+
+
+class _Outcome(Enum):
+    SENT = "sent"
+    FAILED = "failed"
+    BLOCKED = "blocked"
+
+
+class TelegramChannel:
+    """One bot, long polling Telegram and relaying each private-chat update to the core.
+
+    Updates are handled one at a time (no ``concurrent_updates``), so a person's messages
+    reach the core in the order they were sent.
+    """
+
+    def __init__(
+        self,
+        conversation: ConversationPort,
+        *,
+        token: str,
+        base_url: str = "https://api.telegram.org/bot",
+        commands: Mapping[str | None, Sequence[tuple[str, str]]] = _NO_COMMANDS,
+        rate_limiter: bool = True,
+        poll_interval: float = 0.0,
+        poll_timeout: int = 10,
+    ) -> None:
+        self._conversation = conversation
+        self._token = token
+        self._base_url = base_url
+        self._commands = {language: tuple(pairs) for language, pairs in commands.items()}
+        self._rate_limiter = rate_limiter
+        self._poll_interval = poll_interval
+        self._poll_timeout = poll_timeout
+        self._app: Application | None = None
+        self._reply_keyboards: set[int] = set()
+
+    def build_application(self) -> Application:
+        builder = (
+            Application.builder()
+            .token(self._token)
+            .base_url(self._base_url)
+            .base_file_url(file_url(self._base_url))
+            .concurrent_updates(False)
+            .job_queue(None)
+        )
+        if self._rate_limiter:
+            builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        app = builder.build()
+        app.add_handler(TypeHandler(Update, self._on_update))
+        app.add_error_handler(_on_error)
+        return app
+
+    async def start(self) -> None:
+        """Connect, register the command menus and start long polling; a no-op if running.
+
+        The updater deletes any webhook before polling (``getUpdates`` fails while one is set).
+        """
+        if self._app is not None:
+            return
+        self._app = app = self.build_application()
+        try:
+            await app.initialize()
+            await self._register_commands(app.bot)
+            await app.start()
+            await app.updater.start_polling(
+                poll_interval=self._poll_interval,
+                timeout=dt.timedelta(seconds=self._poll_timeout),
+                bootstrap_retries=3,
+                allowed_updates=list(ALLOWED_UPDATES),
+                drop_pending_updates=False,
+            )
+        except BaseException:
+            await self.stop()
+            raise
+        log.info("telegram channel polling as bot %s", app.bot.id)
+
+    async def stop(self) -> None:
+        """Stop polling (confirming the fetched updates), finish pending ones and disconnect."""
+        app, self._app = self._app, None
+        if app is None:
+            return
+        if app.updater is not None and app.updater.running:
+            await app.updater.stop()
+        if app.running:
+            await app.stop()
+        await app.shutdown()
+
+    async def _register_commands(self, bot: Bot) -> None:
+        """Optional: a bot without a command menu still works, so failures are only logged."""
+        for language, pairs in self._commands.items():
+            commands = [BotCommand(command, description) for command, description in pairs]
+            try:
+                await bot.set_my_commands(commands, language_code=language)
+            except TelegramError as exc:
+                log.warning(
+                    "setMyCommands for language %s failed: %s", language or "default", exc.message
+                )
+
+    async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        chat, user = update.effective_chat, update.effective_user
+        if chat is None or user is None or chat.type != ChatType.PRIVATE:
+            log.debug("update %s ignored: not from a private chat", update.update_id)
+            return
+        if update.callback_query is not None:
+            await self._on_callback(context.bot, update, update.callback_query)
+        elif update.message is not None:
+            await self._on_message(context.bot, update, update.message)
+
+    async def _on_message(self, bot: Bot, update: Update, message: Message) -> None:
+        inbound = inbound_from_message(message, update.effective_user.id, str(update.update_id))
+        if inbound is None:
+            log.debug(
+                "update %s ignored: a kind of message the core does not read", update.update_id
+            )
+            return
+        replies = await self._conversation.handle(inbound)
+        await self._send_replies(bot, message.chat_id, replies)
+
+    async def _on_callback(self, bot: Bot, update: Update, query: CallbackQuery) -> None:
+        await _answer(query, update.update_id)
+        if query.data is None:
+            return
+        external_id = str(query.from_user.id)
+        inbound = Inbound.choice(CHANNEL, external_id, query.data, str(update.update_id))
+        replies = await self._conversation.handle(inbound)
+        await _close_keyboard(query)
+        await self._send_replies(bot, update.effective_chat.id, replies)
+
+    async def _send_replies(self, bot: Bot, chat_id: int, replies: Sequence[Reply]) -> None:
+        for reply in replies:
+            if not await self._send_reply(bot, chat_id, reply):
+                return
+
+    async def _send_reply(self, bot: Bot, chat_id: int, reply: Reply) -> bool:
+        """Send one reply, its keyboard on the last part; False if the chat blocked the bot."""
+        markup = self._markup_for(chat_id, reply)
+        *parts, last = split_text(reply.text)
+        for part in parts:
+            if await _send(bot, chat_id, part, None) is _Outcome.BLOCKED:
+                return False
+        outcome = await _send(bot, chat_id, last, markup)
+        if outcome is _Outcome.SENT:
+            self._remember_keyboard(chat_id, markup)
+        return outcome is not _Outcome.BLOCKED
+
+    def _markup_for(self, chat_id: int, reply: Reply) -> Markup:
+        if reply.contact_request is not None:
+            return contact_keyboard(reply.contact_request, reply.options)
+        if reply.options:
+            return inline_keyboard(reply.options)
+        if chat_id in self._reply_keyboards:
+            return ReplyKeyboardRemove()
+        return None
+
+    def _remember_keyboard(self, chat_id: int, markup: Markup) -> None:
+        """A reply keyboard stays on screen until a message removes it."""
+        if isinstance(markup, ReplyKeyboardMarkup):
+            self._reply_keyboards.add(chat_id)
+        elif isinstance(markup, ReplyKeyboardRemove):
+            self._reply_keyboards.discard(chat_id)
+
+
+def inbound_from_message(message: Message, sender_id: int, update_id: str) -> Inbound | None:
+    """What the person sent, or None for messages nobody typed (service messages...)."""
+    external_id = str(sender_id)
+    if message.text is not None:
+        return Inbound.message(CHANNEL, external_id, message.text, update_id)
+    if message.contact is not None:
+        if message.contact.user_id == sender_id:
+            phone = message.contact.phone_number
+            return Inbound.contact(CHANNEL, external_id, phone, update_id)
+        return Inbound.unsupported(CHANNEL, external_id, "contact", update_id)
+    kind = next((kind for kind in UNSUPPORTED_KINDS if getattr(message, kind)), None)
+    if kind is None:
+        return None
+    return Inbound.unsupported(CHANNEL, external_id, kind, update_id)
+
+
+def inline_keyboard(options: Sequence[Option]) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(option.label, callback_data=_callback_data(option))]
+            for option in options
+        ]
+    )
+
+
+def contact_keyboard(label: str, options: Sequence[Option]) -> ReplyKeyboardMarkup:
+    """The share-my-number button, then the options as buttons that type their label."""
+    rows = [[KeyboardButton(label, request_contact=True)]]
+    rows += [[KeyboardButton(option.label)] for option in options]
+    return ReplyKeyboardMarkup(rows, one_time_keyboard=True, resize_keyboard=True)
+
+
+def _callback_data(option: Option) -> str:
+    if len(option.key.encode()) > MAX_CALLBACK_DATA_BYTES:
+        raise ValueError(f"option key longer than {MAX_CALLBACK_DATA_BYTES} bytes: {option.key!r}")
+    return option.key
+
+
+def split_text(text: str, limit: int = MAX_TEXT_LENGTH) -> list[str]:
+    """Cut text into messages of at most ``limit`` characters, at line breaks when possible.
+
+    Length is counted in UTF-16 code units, never less than Telegram's count, so an emoji
+    cannot push a part over the limit.
+    """
+    parts: list[str] = []
+    current = ""
+    for piece in _pieces(text, limit):
+        if current and _length(current + piece) > limit:
+            parts.append(current)
+            current = ""
+        current += piece
+    parts.append(current)
+    return [part.strip("\n") for part in parts if part.strip()] or [text]
+
+
+def _pieces(text: str, limit: int):
+    """The lines of ``text`` with their line breaks, over-long lines cut in pieces."""
+    for line in text.splitlines(keepends=True):
+        while _length(line) > limit:
+            cut = _cut_index(line, limit)
+            space = line.rfind(" ", 0, cut)
+            cut = space + 1 if space > 0 else cut
+            yield line[:cut]
+            line = line[cut:]
+        yield line
+
+
+def _cut_index(line: str, limit: int) -> int:
+    units = 0
+    for index, char in enumerate(line):
+        units += 2 if ord(char) > 0xFFFF else 1
+        if units > limit:
+            return index
+    return len(line)
+
+
+def _length(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def file_url(base_url: str) -> str:
+    """The Bot API serves files under ``.../file/bot<token>``, next to ``.../bot<token>``."""
+    head, found, tail = base_url.rpartition("/bot")
+    return f"{head}/file/bot{tail}" if found else base_url
+
+
+async def _send(bot: Bot, chat_id: int, text: str, markup: Markup) -> _Outcome:
+    try:
+        await bot.send_message(chat_id, text, reply_markup=markup)
+    except Forbidden:
+        log.warning("chat %s has blocked the bot: message dropped", chat_id)
+        return _Outcome.BLOCKED
+    except TelegramError as exc:
+        log.warning("sending to chat %s failed (%s): %s", chat_id, type(exc).__name__, exc.message)
+        return _Outcome.FAILED
+    return _Outcome.SENT
+
+
+async def _answer(query: CallbackQuery, update_id: int) -> None:
+    """Stop the spinner on the tapped button before the core takes its time."""
+    try:
+        await query.answer()
+    except TelegramError as exc:
+        log.warning("answerCallbackQuery for update %s failed: %s", update_id, exc.message)
+
+
+async def _close_keyboard(query: CallbackQuery) -> None:
+    """Write the tapped choice under the question and drop its buttons: no second tap."""
+    message = query.message
+    if not isinstance(message, Message):
+        return
+    label = _tapped_label(message, query.data)
+    try:
+        if label is None or message.text is None:
+            await message.edit_reply_markup(reply_markup=None)
+        else:
+            await message.edit_text(f"{message.text}\n\n✓ {label}")
+    except TelegramError as exc:
+        log.warning(
+            "could not close the keyboard of message %s in chat %s: %s",
+            message.message_id,
+            message.chat_id,
+            exc.message,
+        )
+
+
+def _tapped_label(message: Message, data: str | None) -> str | None:
+    markup = message.reply_markup
+    if markup is None:
+        return None
+    buttons = (button for row in markup.inline_keyboard for button in row)
+    return next((button.text for button in buttons if button.callback_data == data), None)
+
+
+async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log a failed update by id only; polling goes on with the next one."""
+    update_id = getattr(update, "update_id", None)
+    log.error("update %s failed", update_id, exc_info=context.error)

@@ -1,0 +1,240 @@
+"""Configuration: one TOML file, checked strictly, with secrets from the environment only.
+
+Every problem is a :class:`ConfigError` naming the key and what is wrong; the
+command line turns it into one line on stderr and exit code 2.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from babel import Locale, UnknownLocaleError
+
+SUPPORTED_LOCALES = ("ar", "fr", "en")
+CHANNELS = ("telegram", "whatsapp", "console")
+GRANT = re.compile(r"^(telegram|whatsapp|console):[A-Za-z0-9_.+-]{1,64}$")
+
+
+class ConfigError(Exception):
+    """A configuration problem, said in one line."""
+
+
+@dataclass(frozen=True)
+class Localised:
+    ar: str
+    fr: str
+    en: str
+
+    def get(self, locale: str) -> str:
+        return getattr(self, locale, self.ar)
+
+
+@dataclass(frozen=True)
+class EventSettings:
+    code: str
+    name: Localised
+    date: date
+    place: Localised
+    timezone: str
+
+
+@dataclass(frozen=True)
+class Roles:
+    organisers: frozenset[str] = frozenset()
+    facilitators: frozenset[str] = frozenset()
+
+    def of(self, channel: str, external_id: str) -> frozenset[str]:
+        who = f"{channel}:{external_id}"
+        roles = set()
+        if who in self.organisers:
+            roles.add("organiser")
+        if who in self.facilitators:
+            roles.add("facilitator")
+        return frozenset(roles)
+
+
+@dataclass(frozen=True)
+class Settings:
+    event: EventSettings
+    default_locale: str
+    locales: tuple[str, ...]
+    collectivities_file: Path
+    roles: Roles
+    database_url: str
+    telegram_api_base_url: str
+    telegram_bot_username: str
+    telegram_token: str | None = field(default=None, repr=False)
+
+
+def _embedded_defaults() -> str:
+    return resources.files("bot").joinpath("default_config.toml").read_text("utf-8")
+
+
+def default_collectivities_file() -> Path:
+    return Path(str(resources.files("bot").joinpath("data/collectivities-sample.csv")))
+
+
+def load_settings(
+    path: str | os.PathLike[str] | None = None, environ: Mapping[str, str] | None = None
+) -> Settings:
+    """Read the configuration: ``path``, else ``TAWASUL_CONFIG``, else the embedded defaults."""
+    environ = os.environ if environ is None else environ
+    chosen = path or environ.get("TAWASUL_CONFIG") or None
+    if chosen is None:
+        raw, base = _parse(_embedded_defaults(), "embedded defaults"), None
+    else:
+        file = Path(chosen)
+        try:
+            text = file.read_text("utf-8")
+        except FileNotFoundError:
+            raise ConfigError(f"config file {file}: not found") from None
+        except (OSError, UnicodeDecodeError) as error:
+            raise ConfigError(f"config file {file}: cannot be read ({error})") from None
+        raw, base = _parse(text, str(file)), file.parent
+    return _settings(raw, base, environ)
+
+
+def _parse(text: str, origin: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{origin}: not valid TOML ({error})") from None
+
+
+SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
+    "event": {
+        "code": str,
+        "name": dict,
+        "date": date,
+        "place": dict,
+        "timezone": str,
+    },
+    "i18n": {"default_locale": str, "locales": list},
+    "collectivities": {"file": str},
+    "roles": {"organisers": list, "facilitators": list},
+    "database": {"url": str},
+    "telegram": {"api_base_url": str, "bot_username": str},
+}
+REQUIRED = {"event": ("code", "name", "date", "place", "timezone")}
+
+
+def _check_shape(raw: dict[str, Any]) -> None:
+    for section, value in raw.items():
+        if section not in SCHEMA:
+            raise ConfigError(f"[{section}]: unknown section")
+        if not isinstance(value, dict):
+            raise ConfigError(f"{section}: must be a table")
+        for key, item in value.items():
+            expected = SCHEMA[section].get(key)
+            if expected is None:
+                raise ConfigError(f"{section}.{key}: unknown key")
+            if not isinstance(item, expected) or isinstance(item, bool) != (expected is bool):
+                raise ConfigError(
+                    f"{section}.{key}: must be {_type_name(expected)}, not {_type_name(type(item))}"
+                )
+    for section, keys in REQUIRED.items():
+        for key in keys:
+            if key not in raw.get(section, {}):
+                raise ConfigError(f"{section}.{key}: missing")
+
+
+def _type_name(kind: type | tuple[type, ...]) -> str:
+    names = {str: "a string", dict: "a table", list: "a list", date: "a date (YYYY-MM-DD)"}
+    names |= {int: "an integer", bool: "true or false", float: "a number"}
+    return names.get(kind, getattr(kind, "__name__", str(kind)))
+
+
+def _localised(raw: dict[str, Any], key: str) -> Localised:
+    table = raw["event"][key]
+    for locale, text in table.items():
+        if locale not in SUPPORTED_LOCALES:
+            raise ConfigError(f"event.{key}.{locale}: unknown locale (use ar, fr or en)")
+        if not isinstance(text, str) or not text.strip():
+            raise ConfigError(f"event.{key}.{locale}: must be a non-empty string")
+    missing = [locale for locale in SUPPORTED_LOCALES if locale not in table]
+    if missing:
+        raise ConfigError(f"event.{key}.{missing[0]}: missing")
+    return Localised(**{locale: table[locale].strip() for locale in SUPPORTED_LOCALES})
+
+
+def _locale(value: Any, key: str) -> str:
+    if not isinstance(value, str):
+        raise ConfigError(f"{key}: must be a string")
+    try:
+        Locale.parse(value)
+    except (UnknownLocaleError, ValueError):
+        raise ConfigError(f"{key}: unknown locale {value!r}") from None
+    if value not in SUPPORTED_LOCALES:
+        raise ConfigError(f"{key}: locale {value!r} has no catalog (use ar, fr or en)")
+    return value
+
+
+def _grants(raw: dict[str, Any], key: str) -> frozenset[str]:
+    grants = raw.get("roles", {}).get(key, [])
+    for grant in grants:
+        if not isinstance(grant, str) or not GRANT.match(grant):
+            raise ConfigError(
+                f"roles.{key}: {grant!r} is not 'channel:id' (e.g. 'telegram:123456789')"
+            )
+    return frozenset(grants)
+
+
+def _settings(raw: dict[str, Any], base: Path | None, environ: Mapping[str, str]) -> Settings:
+    _check_shape(raw)
+    event = raw["event"]
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,63}", event["code"]):
+        raise ConfigError("event.code: use lowercase letters, digits and hyphens")
+    try:
+        ZoneInfo(event["timezone"])
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"event.timezone: unknown time zone {event['timezone']!r}") from None
+
+    i18n = raw.get("i18n", {})
+    locales = tuple(
+        _locale(value, "i18n.locales") for value in i18n.get("locales", SUPPORTED_LOCALES)
+    )
+    if not locales:
+        raise ConfigError("i18n.locales: must name at least one locale")
+    default_locale = _locale(i18n.get("default_locale", "ar"), "i18n.default_locale")
+    if default_locale not in locales:
+        raise ConfigError("i18n.default_locale: must be one of i18n.locales")
+
+    file_value = raw.get("collectivities", {}).get("file", "")
+    if file_value:
+        collectivities = Path(file_value)
+        if not collectivities.is_absolute() and base is not None:
+            collectivities = base / collectivities
+        if not collectivities.is_file():
+            raise ConfigError(f"collectivities.file: {collectivities} not found")
+    else:
+        collectivities = default_collectivities_file()
+
+    telegram = raw.get("telegram", {})
+    return Settings(
+        event=EventSettings(
+            code=event["code"],
+            name=_localised(raw, "name"),
+            date=event["date"],
+            place=_localised(raw, "place"),
+            timezone=event["timezone"],
+        ),
+        default_locale=default_locale,
+        locales=locales,
+        collectivities_file=collectivities,
+        roles=Roles(_grants(raw, "organisers"), _grants(raw, "facilitators")),
+        database_url=environ.get("TAWASUL_DATABASE_URL")
+        or raw.get("database", {}).get("url", "sqlite:///tawasul.db"),
+        telegram_api_base_url=environ.get("TELEGRAM_API_BASE_URL")
+        or telegram.get("api_base_url", "https://api.telegram.org/bot"),
+        telegram_bot_username=telegram.get("bot_username", "TawasulBot"),
+        telegram_token=environ.get("TELEGRAM_BOT_TOKEN") or None,
+    )

@@ -1,0 +1,1 @@
+"""Channel-agnostic conversation flows: an inbound event goes in, replies come out."""

@@ -1,0 +1,320 @@
+"""The conversation engine: one inbound event in, replies out, state persisted.
+
+Each event is handled in one unit of work: the platform update id is recorded
+(a re-delivered update has no second effect), the person's account and dialogue
+state are loaded, global commands are routed, the current step gets the answer,
+and the new state is stored before any reply leaves.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.arabic import normalise, strip_invisible, to_ascii_digits
+from db.models import ChannelAccount, DialogueState, InboundUpdate, Participant
+from db.session import Database
+from handlers import registration
+from handlers.account import ERASE_FLOW, LANGUAGE_FLOW, RESUME
+from handlers.context import Context, Services
+from handlers.flow import Answer, Finish, Flow, Goto, Outcome, Stay, Switch
+from handlers.messages import Inbound, InboundKind, Option, Reply
+from handlers.wording import help_text, profile_text
+
+log = logging.getLogger("tawasul.conversation")
+
+FLOWS: dict[str, Flow] = {
+    flow.name: flow for flow in (registration.REGISTRATION, LANGUAGE_FLOW, ERASE_FLOW)
+}
+OPTIONS = "_options"
+REGISTRATION_NAME = registration.REGISTRATION.name
+SIDE_FLOWS = (LANGUAGE_FLOW.name, ERASE_FLOW.name)
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    name: str
+    argument: str
+
+
+def parse_command(text: str) -> Command | None:
+    """``/start code`` → Command("start", "code"); ``/start@SomeBot`` is understood too."""
+    cleaned = strip_invisible(text).strip()
+    if not cleaned.startswith("/") or len(cleaned) < 2:
+        return None
+    head, _, argument = cleaned[1:].partition(" ")
+    return Command(head.split("@", 1)[0].casefold(), argument.strip())
+
+
+async def _first_delivery(session: AsyncSession, inbound: Inbound, now: datetime) -> bool:
+    """Record the update id; False when it was already handled."""
+    key = (inbound.channel, inbound.update_id)
+    if await session.get(InboundUpdate, key) is not None:
+        return False
+    session.add(
+        InboundUpdate(channel=inbound.channel, update_id=inbound.update_id, received_at=now)
+    )
+    await session.flush()
+    return True
+
+
+class Conversation:
+    """The port every channel talks to."""
+
+    def __init__(self, database: Database, services: Services) -> None:
+        self.database = database
+        self.services = services
+
+    async def handle(self, inbound: Inbound) -> list[Reply]:
+        try:
+            async with self.database.unit_of_work() as session:
+                if inbound.update_id is not None and not await _first_delivery(
+                    session, inbound, self.services.clock()
+                ):
+                    log.info("duplicate update ignored channel=%s", inbound.channel)
+                    return []
+                ctx = await self._context(session, inbound)
+                before = ctx.step
+                replies = await self._route(ctx, inbound)
+                await self._persist(session, ctx)
+        except IntegrityError:
+            if inbound.update_id is None:
+                raise
+            log.info("concurrent duplicate update ignored channel=%s", inbound.channel)
+            return []
+        log.info(
+            "handled channel=%s account=%s kind=%s step=%s->%s",
+            inbound.channel,
+            ctx.account.id,
+            inbound.kind,
+            before,
+            ctx.step,
+        )
+        return replies
+
+    async def _context(self, session: AsyncSession, inbound: Inbound) -> Context:
+        account = await session.scalar(
+            select(ChannelAccount).where(
+                ChannelAccount.channel == inbound.channel,
+                ChannelAccount.external_id == inbound.external_id,
+            )
+        )
+        if account is None:
+            account = ChannelAccount(
+                channel=inbound.channel,
+                external_id=inbound.external_id,
+                created_at=self.services.clock(),
+            )
+            session.add(account)
+            await session.flush()
+        participant = (
+            await session.get(Participant, account.participant_id)
+            if account.participant_id
+            else None
+        )
+        state = await session.get(DialogueState, account.id)
+        ctx = Context(
+            session=session,
+            services=self.services,
+            account=account,
+            participant=participant,
+            roles=self.services.settings.roles.of(inbound.channel, inbound.external_id),
+        )
+        if state is not None and state.flow in FLOWS and state.step in FLOWS[state.flow].steps:
+            ctx.flow, ctx.step, ctx.data = state.flow, state.step, dict(state.data)
+        return ctx
+
+    async def _persist(self, session: AsyncSession, ctx: Context) -> None:
+        state = await session.get(DialogueState, ctx.account.id)
+        if ctx.forget_account:
+            await session.execute(delete(ChannelAccount).where(ChannelAccount.id == ctx.account.id))
+            return
+        if ctx.flow is None:
+            if state is not None:
+                await session.delete(state)
+            return
+        if state is None:
+            state = DialogueState(account_id=ctx.account.id)
+            session.add(state)
+        state.flow, state.step, state.data = ctx.flow, ctx.step, dict(ctx.data)
+        state.updated_at = ctx.now()
+
+    # routing
+
+    async def _route(self, ctx: Context, inbound: Inbound) -> list[Reply]:
+        if inbound.kind is InboundKind.TEXT:
+            command = parse_command(inbound.text)
+            if command is not None:
+                return await self._command(ctx, command)
+        if ctx.flow is None:
+            return await self._idle(ctx, inbound)
+        return await self._answer(ctx, inbound)
+
+    async def _idle(self, ctx: Context, inbound: Inbound) -> list[Reply]:
+        """A message outside any flow: newcomers start registering, others get the menu."""
+        if ctx.participant is None:
+            return await self._start(ctx, "")
+        tr = ctx.tr
+        if inbound.kind is InboundKind.CHOICE:
+            return [Reply(tr._("That button is no longer active.") + "\n\n" + help_text(tr))]
+        return [Reply(help_text(tr))]
+
+    async def _command(self, ctx: Context, command: Command) -> list[Reply]:
+        tr = ctx.tr
+        match command.name:
+            case "start":
+                return await self._start(ctx, command.argument)
+            case "help":
+                return await self._aside(ctx, help_text(tr))
+            case "me":
+                if ctx.participant is None:
+                    return await self._aside(
+                        ctx, tr._("You are not registered yet. Send /start to register.")
+                    )
+                return await self._aside(ctx, profile_text(tr, ctx.participant, ctx.roles))
+            case "language":
+                return await self._enter(ctx, LANGUAGE_FLOW)
+            case "cancel":
+                return self._cancel(ctx)
+            case "delete_me" | "deleteme":
+                if ctx.participant is None and ctx.flow is None:
+                    return await self._aside(ctx, tr._("No personal data is stored about you."))
+                return await self._enter(ctx, ERASE_FLOW)
+            case _:
+                return await self._aside(
+                    ctx,
+                    tr._(
+                        "I do not know the command /{command}. Send /help to see what I can do.",
+                        command=command.name[:32],
+                    ),
+                )
+
+    async def _start(self, ctx: Context, code: str) -> list[Reply]:
+        tr = ctx.tr
+        if ctx.participant is not None:
+            return [Reply(profile_text(tr, ctx.participant, ctx.roles)), Reply(help_text(tr))]
+        invited = None
+        if code:
+            invited = await self.services.directory.by_invite_code(ctx.session, code[:64])
+        resume = ctx.data.get(RESUME)
+        if resume and resume[0] == registration.REGISTRATION.name:
+            ctx.flow, ctx.step = resume
+            del ctx.data[RESUME]
+        if ctx.flow == registration.REGISTRATION.name:
+            if invited is not None:
+                ctx.data["collectivity_id"] = invited.id
+            lead = tr._("Let us continue your registration where you left it.")
+            return await self._ask(ctx, lead)
+        data = {"collectivity_id": invited.id} if invited is not None else {}
+        replies = []
+        if code and invited is None:
+            replies.append(
+                Reply(tr._("I do not recognise this invitation code; you can choose your collectivity yourself."))
+            )
+        ctx.flow, ctx.step, ctx.data = REGISTRATION_NAME, registration.REGISTRATION.first, data
+        return replies + await self._ask(ctx)
+
+    def _cancel(self, ctx: Context) -> list[Reply]:
+        tr = ctx.tr
+        if ctx.flow is None:
+            return [Reply(tr._("There is nothing to cancel.") + "\n\n" + help_text(tr))]
+        was = ctx.flow
+        ctx.flow, ctx.step, ctx.data = None, None, {}
+        if was == registration.REGISTRATION.name:
+            return [Reply(tr._("Registration cancelled; nothing was kept. Send /start to begin again."))]
+        return [Reply(tr._("Cancelled."))]
+
+    async def _aside(self, ctx: Context, text: str) -> list[Reply]:
+        """Answer a side question; inside a flow, ask the pending question again."""
+        if ctx.flow is None:
+            return [Reply(text)]
+        return await self._ask(ctx, text)
+
+    async def _enter(self, ctx: Context, flow: Flow) -> list[Reply]:
+        """Enter a side flow; the flow it interrupts, and its draft, resume after it."""
+        if ctx.flow is None:
+            ctx.data = {}
+        elif ctx.flow in SIDE_FLOWS:
+            ctx.data.pop(OPTIONS, None)
+        else:
+            ctx.data[RESUME] = [ctx.flow, ctx.step]
+        ctx.flow, ctx.step = flow.name, flow.first
+        return await self._ask(ctx)
+
+    async def _ask(self, ctx: Context, lead: str | None = None) -> list[Reply]:
+        step = FLOWS[ctx.flow].steps[ctx.step]
+        reply = await step.prompt(ctx)
+        ctx.data[OPTIONS] = [[option.key, option.label] for option in reply.options]
+        if lead:
+            reply = Reply(f"{lead}\n\n{reply.text}", reply.options, reply.contact_request)
+        return [reply]
+
+    # answering the current step
+
+    async def _answer(self, ctx: Context, inbound: Inbound) -> list[Reply]:
+        step = FLOWS[ctx.flow].steps[ctx.step]
+        answer = self._resolve(ctx, inbound, step.free_text, step.accepts_contact)
+        if isinstance(answer, Stay):
+            return await self._ask(ctx, answer.problem)
+        outcome = await step.on_answer(ctx, answer)
+        return await self._apply(ctx, outcome)
+
+    def _resolve(
+        self, ctx: Context, inbound: Inbound, free_text: bool, accepts_contact: bool
+    ) -> Answer | Stay:
+        tr = ctx.tr
+        options = [Option(key, label) for key, label in ctx.data.get(OPTIONS, [])]
+        match inbound.kind:
+            case InboundKind.CHOICE:
+                if any(option.key == inbound.text for option in options):
+                    return Answer(choice=inbound.text)
+                return Stay(tr._("That button is no longer active."))
+            case InboundKind.CONTACT if accepts_contact:
+                return Answer(contact=inbound.text)
+            case InboundKind.TEXT:
+                chosen = match_option(inbound.text, options)
+                if chosen is not None:
+                    return Answer(choice=chosen)
+                if free_text:
+                    return Answer(text=inbound.text)
+                if not inbound.text.strip():
+                    return Stay(tr._("I received an empty message."))
+                return Stay(tr._("Please choose one of the options: tap it, or type its number."))
+        return Stay(tr._("Sorry, I can only read text here."))
+
+    async def _apply(self, ctx: Context, outcome: Outcome) -> list[Reply]:
+        match outcome:
+            case Stay(problem):
+                return await self._ask(ctx, problem)
+            case Goto(step, say):
+                ctx.step = step
+                return [*say, *await self._ask(ctx)]
+            case Switch(flow, step, say):
+                ctx.flow, ctx.step = flow, step
+                return [*say, *await self._ask(ctx)]
+            case Finish(say):
+                ctx.flow, ctx.step, ctx.data = None, None, {}
+                return list(say)
+        raise TypeError(f"not an outcome: {outcome!r}")
+
+
+def match_option(text: str, options: list[Option]) -> str | None:
+    """The key of the option meant by typed ``text``: its number (any digits) or its label."""
+    if not options:
+        return None
+    typed = to_ascii_digits(strip_invisible(text)).strip().rstrip(".)")
+    if typed.isascii() and typed.isdigit():
+        number = int(typed)
+        return options[number - 1].key if 1 <= number <= len(options) else None
+    wanted = normalise(text)
+    if not wanted:
+        return None
+    for option in options:
+        if normalise(option.label) == wanted:
+            return option.key
+    return None

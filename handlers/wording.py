@@ -1,0 +1,100 @@
+"""Sentences shared by several flows: help, profile, polite refusals."""
+
+from __future__ import annotations
+
+from bot.contact_details import display_phone
+from bot.directory import local_name
+from bot.free_text import TextProblem
+from bot.i18n import N_, Ltr, Translator
+from db.models import Collectivity, Participant
+
+LANGUAGE_NAMES = {"ar": "العربية", "fr": "Français", "en": "English"}
+
+COMMANDS = (
+    ("start", N_("Register, or see your profile")),
+    ("me", N_("Show my profile")),
+    ("language", N_("Change the language")),
+    ("help", N_("What this bot can do")),
+    ("cancel", N_("Stop the current step")),
+    ("delete_me", N_("Erase my personal data")),
+)
+
+
+def command_menu(tr: Translator) -> list[tuple[str, str]]:
+    return [(name, tr._(description)) for name, description in COMMANDS]
+
+
+def help_text(tr: Translator) -> str:
+    lines = [tr._("Here is what I can do:")]
+    lines += [f"/{name} — {description}" for name, description in command_menu(tr)]
+    lines.append(tr._("You can answer a question by tapping a button or typing its number."))
+    return "\n".join(lines)
+
+
+def text_problem(tr: Translator, problem: TextProblem, max_length: int = 120) -> str:
+    match problem:
+        case TextProblem.EMPTY:
+            return tr._("I received an empty message.")
+        case TextProblem.TOO_LONG:
+            return tr.ngettext(
+                "That is too long: please keep it under {n} character.",
+                "That is too long: please keep it under {n} characters.",
+                max_length,
+            )
+        case TextProblem.ONLY_EMOJI:
+            return tr._("I need a few words in letters here, not only symbols or emoji.")
+        case TextProblem.CONTROL_CHARACTERS:
+            return tr._("Please send plain text, without hidden formatting characters.")
+
+
+def collectivity_label(tr: Translator, collectivity: Collectivity) -> str:
+    name = local_name(collectivity, tr.locale)
+    if collectivity.kind == "region":
+        return tr._("Region of {name}", name=name)
+    if collectivity.kind == "province":
+        return tr._("{name} (prefecture or province)", name=name)
+    return tr._("Commune of {name}", name=name)
+
+
+def details_lines(
+    tr: Translator,
+    *,
+    full_name: str,
+    collectivity: Collectivity | None,
+    position: str,
+    phone: str | None,
+    email: str | None,
+) -> list[str]:
+    none = tr._("not given")
+    where = "—"
+    if collectivity is not None:
+        where = tr._(
+            "{collectivity} — {region}",
+            collectivity=collectivity_label(tr, collectivity),
+            region=local_name(collectivity.region, tr.locale),
+        )
+    return [
+        tr._("Name: {name}", name=full_name),
+        tr._("Collectivity: {collectivity}", collectivity=where),
+        tr._("Position: {position}", position=position),
+        tr._("Phone: {phone}", phone=Ltr(display_phone(phone)) if phone else none),
+        tr._("Email: {email}", email=Ltr(email) if email else none),
+    ]
+
+
+def profile_text(tr: Translator, participant: Participant, roles: frozenset[str]) -> str:
+    lines = [tr._("Your profile:")]
+    lines += details_lines(
+        tr,
+        full_name=participant.full_name,
+        collectivity=participant.collectivity,
+        position=participant.position,
+        phone=participant.phone,
+        email=participant.email,
+    )
+    lines.append(tr._("Language: {language}", language=LANGUAGE_NAMES[participant.locale]))
+    if "organiser" in roles:
+        lines.append(tr._("Role: organiser"))
+    if "facilitator" in roles:
+        lines.append(tr._("Role: facilitator"))
+    return "\n".join(lines)

@@ -1,0 +1,317 @@
+import csv
+import re
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.collectivity_import import (
+    SAMPLE_CSV,
+    CollectivityRow,
+    ImportRejected,
+    RowError,
+    deep_link,
+    ensure_seeded,
+    generate_invite_codes,
+    import_collectivities,
+    import_file,
+    invite_codes,
+    read_collectivities_csv,
+)
+from db.models import Collectivity
+from db.session import Database
+
+HEADER = "code,kind,name_ar,name_fr,region_code,invite_code"
+INVITE_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+@pytest.fixture
+async def sqlite_database(tmp_path):
+    database = Database(f"sqlite:///{tmp_path}/t.db")
+    await database.upgrade()
+    yield database
+    await database.close()
+
+
+@pytest.fixture
+def db(sqlite_database):
+    return sqlite_database
+
+
+def write_csv(tmp_path: Path, *lines: str, name: str = "c.csv") -> Path:
+    path = tmp_path / name
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def sample_row_count() -> int:
+    with SAMPLE_CSV.open(encoding="utf-8", newline="") as file:
+        return sum(1 for _ in csv.DictReader(file))
+
+
+async def count(database: Database) -> int:
+    async with database.unit_of_work() as session:
+        return await session.scalar(select(func.count()).select_from(Collectivity))
+
+
+async def by_code(database: Database, code: str) -> Collectivity:
+    async with database.unit_of_work() as session:
+        return await session.scalar(select(Collectivity).where(Collectivity.code == code))
+
+
+# The shipped sample
+
+
+def test_sample_file_is_valid():
+    rows, errors = read_collectivities_csv(SAMPLE_CSV)
+
+    assert errors == []
+    assert len(rows) == sample_row_count()
+    assert {row.region_code for row in rows} == {f"{n:02d}" for n in range(1, 13)}
+    assert sum(row.kind == "region" for row in rows) == 12
+
+
+def test_sample_regions_match_regions_csv():
+    regions_csv = SAMPLE_CSV.with_name("regions.csv")
+    with regions_csv.open(encoding="utf-8", newline="") as file:
+        regions = {r["code"]: (r["name_ar"], r["name_fr"]) for r in csv.DictReader(file)}
+    rows, _ = read_collectivities_csv(SAMPLE_CSV)
+
+    sample_regions = {r.region_code: (r.name_ar, r.name_fr) for r in rows if r.kind == "region"}
+
+    assert sample_regions == regions
+
+
+async def test_sample_imports(db):
+    report = await import_file(db, SAMPLE_CSV)
+
+    total = sample_row_count()
+    assert report.created == total
+    assert (report.updated, report.unchanged) == (0, 0)
+    assert await count(db) == total
+    oriental = await by_code(db, "R02")
+    assert (oriental.kind, oriental.name_ar, oriental.name_fr) == ("region", "الشرق", "L'Oriental")
+    berkane = await by_code(db, "C-BERKANE")
+    assert (berkane.name_ar, berkane.name_fr, berkane.region_code) == ("بركان", "Berkane", "02")
+    assert berkane.kind == "commune"
+    assert berkane.invite_code == "berkane-2024"
+    assert berkane.region.name_fr == "L'Oriental"
+
+
+async def test_reimport_changes_nothing(db):
+    await import_file(db, SAMPLE_CSV)
+
+    report = await import_file(db, SAMPLE_CSV)
+
+    assert (report.created, report.updated, report.unchanged) == (0, 0, sample_row_count())
+
+
+async def test_ensure_seeded_imports_only_into_an_empty_table(db):
+    first = await ensure_seeded(db, SAMPLE_CSV)
+    second = await ensure_seeded(db, SAMPLE_CSV)
+
+    assert first is not None
+    assert first.created == sample_row_count()
+    assert second is None
+
+
+# Bad files
+
+
+async def test_bad_rows_are_all_reported_and_nothing_is_imported(db, tmp_path):
+    path = write_csv(
+        tmp_path,
+        HEADER,
+        "C-BERKANE,commune,بركان,Berkane,02,",
+        "C-VILLA,villa,فيلا,Villa,02,",
+        "C-OUJDA,commune,وجدة,Oujda,02,",
+        "C-ATLANTIS,commune,أطلانتس,Atlantis,13,",
+        "C-BERKANE,commune,بركان,Berkane bis,02,",
+        "C-NADOR,commune,الناظور,,02,",
+    )
+
+    _, errors = read_collectivities_csv(path)
+
+    assert [error.line for error in errors] == [3, 5, 6, 7]
+    assert str(errors[0]) == "line 3: kind 'villa' is not one of region, province, commune"
+    assert "region_code '13'" in errors[1].reason
+    assert errors[2].reason == "code 'C-BERKANE' repeats line 2"
+    assert errors[3].reason == "name_fr is empty"
+    with pytest.raises(ImportRejected) as rejected:
+        await import_file(db, path)
+    assert rejected.value.errors == errors
+    assert await count(db) == 0
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("p-berkane,province,بركان,Berkane,02,", "code 'p-berkane' must be"),
+        ("P BERKANE,province,بركان,Berkane,02,", "code 'P BERKANE' must be"),
+        ("P-BERKANE,province,Berkane,Berkane,02,", "name_ar 'Berkane' has no Arabic letter"),
+        ("P-BERKANE,province,بركان,Berkane,2,", "region_code '2' is not one of"),
+        ("P-BERKANE,province,بركان,Berkane,02,bad code!", "invite_code 'bad code!' must be"),
+        (f"P-BERKANE,province,بركان,Berkane,02,{'x' * 65}", "invite_code 'xxx"),
+        (f"P-BERKANE,province,بركان,{'B' * 201},02,", "name_fr is 201 characters long"),
+        ("P-BERKANE,province,,Berkane,02,", "name_ar is empty"),
+        ("P-BERKANE,province,بركان,Berkane,02,,extra", "has 7 fields, the header has 6"),
+    ],
+)
+def test_a_bad_field_is_reported_on_its_line(tmp_path, line, reason):
+    path = write_csv(tmp_path, HEADER, "R02,region,الشرق,L'Oriental,02,", line)
+
+    _, errors = read_collectivities_csv(path)
+
+    assert len(errors) == 1
+    assert errors[0].line == 3
+    assert errors[0].reason.startswith(reason)
+
+
+def test_duplicate_invite_code_in_the_file_names_the_first_line(tmp_path):
+    path = write_csv(
+        tmp_path,
+        HEADER,
+        "C-BERKANE,commune,بركان,Berkane,02,berkane-2024",
+        "C-SAIDIA,commune,السعيدية,Saïdia,02,berkane-2024",
+    )
+
+    _, errors = read_collectivities_csv(path)
+
+    assert errors == [RowError(3, "invite_code 'berkane-2024' repeats line 2")]
+
+
+def test_header_problems_are_reported_on_line_1(tmp_path):
+    path = write_csv(tmp_path, "code,kind,name_ar,region_code,colour", "C-X,commune,س,X,02,red")
+
+    rows, errors = read_collectivities_csv(path)
+
+    assert rows == []
+    assert [error.line for error in errors] == [1, 1]
+    assert "name_fr" in errors[0].reason
+    assert "'colour'" in errors[1].reason
+
+
+def test_invite_code_column_is_optional_and_bom_is_tolerated(tmp_path):
+    path = tmp_path / "bom.csv"
+    path.write_text(
+        "code,kind,name_ar,name_fr,region_code\nC-OUJDA,commune,وجدة,Oujda,02\n\n",
+        encoding="utf-8-sig",
+    )
+
+    rows, errors = read_collectivities_csv(path)
+
+    assert errors == []
+    assert rows == [CollectivityRow("C-OUJDA", "commune", "وجدة", "Oujda", "02", None)]
+    assert rows[0].line == 2
+
+
+def test_a_file_not_in_utf8_is_one_error_at_line_0(tmp_path):
+    path = tmp_path / "latin1.csv"
+    path.write_bytes(f"{HEADER}\nC-FES,commune,x,Fès,03,\n".encode("latin-1"))
+
+    rows, errors = read_collectivities_csv(path)
+
+    assert rows == []
+    assert len(errors) == 1
+    assert errors[0].line == 0
+    assert "UTF-8" in errors[0].reason
+
+
+def test_an_empty_or_unreadable_file_is_reported(tmp_path):
+    empty = write_csv(tmp_path, "", name="empty.csv")
+    huge = write_csv(tmp_path, HEADER, f"C-FES,commune,فاس,{'F' * 200_000},03,", name="huge.csv")
+
+    assert read_collectivities_csv(empty)[1][0].line == 1
+    [error] = read_collectivities_csv(huge)[1]
+    assert error.line == 2
+    assert error.reason.startswith("the file is not readable as CSV")
+
+
+# Updates
+
+
+async def test_changing_one_name_updates_exactly_one_row(db, tmp_path):
+    await import_file(db, SAMPLE_CSV)
+    text = SAMPLE_CSV.read_text(encoding="utf-8")
+    changed = text.replace("C-SAIDIA,commune,السعيدية,Saïdia,", "C-SAIDIA,commune,السعيدية,Saidia,")
+    assert changed != text
+    path = tmp_path / "changed.csv"
+    path.write_text(changed, encoding="utf-8")
+
+    report = await import_file(db, path)
+
+    assert (report.created, report.updated) == (0, 1)
+    assert report.unchanged == sample_row_count() - 1
+    assert (await by_code(db, "C-SAIDIA")).name_fr == "Saidia"
+
+
+async def test_an_empty_invite_code_keeps_the_stored_one(db, tmp_path):
+    await import_file(db, SAMPLE_CSV)
+    path = write_csv(tmp_path, HEADER, "C-BERKANE,commune,بركان,Berkane,02,")
+
+    report = await import_file(db, path)
+
+    assert report.unchanged == 1
+    assert (await by_code(db, "C-BERKANE")).invite_code == "berkane-2024"
+
+
+async def test_invite_code_used_by_another_collectivity_is_rejected(db, tmp_path):
+    await import_file(db, SAMPLE_CSV)
+    path = write_csv(
+        tmp_path,
+        HEADER,
+        "C-ZAIO,commune,زايو,Zaïo,02,",
+        "C-NADOR,commune,الناظور,Nador (changed),02,berkane-2024",
+    )
+
+    with pytest.raises(ImportRejected) as rejected:
+        await import_file(db, path)
+
+    assert rejected.value.errors == [
+        RowError(3, "invite_code 'berkane-2024' is already used by C-BERKANE")
+    ]
+    assert await count(db) == sample_row_count()
+    nador = await by_code(db, "C-NADOR")
+    assert (nador.name_fr, nador.invite_code) == ("Nador", None)
+
+
+async def test_invite_codes_may_move_between_rows_of_one_import(db, tmp_path):
+    await import_file(db, SAMPLE_CSV)
+    rows = [
+        CollectivityRow("C-BERKANE", "commune", "بركان", "Berkane", "02", "oujda-2024", line=2),
+        CollectivityRow("C-OUJDA", "commune", "وجدة", "Oujda", "02", "berkane-2024", line=3),
+    ]
+
+    report = await import_collectivities(db, rows)
+
+    assert report.updated == 2
+    assert (await by_code(db, "C-BERKANE")).invite_code == "oujda-2024"
+    assert (await by_code(db, "C-OUJDA")).invite_code == "berkane-2024"
+
+
+# Invite codes
+
+
+async def test_generate_invite_codes_fills_the_missing_ones(db):
+    await import_file(db, SAMPLE_CSV)
+    given = len(await invite_codes(db))
+
+    created = await generate_invite_codes(db)
+
+    total = sample_row_count()
+    assert created == total - given
+    pairs = await invite_codes(db)
+    codes = [code for _, code in pairs]
+    assert len(pairs) == total
+    assert len(set(codes)) == total
+    assert all(INVITE_RE.fullmatch(code) for code in codes)
+    assert all(collectivity.invite_code == code for collectivity, code in pairs)
+    assert dict((c.code, code) for c, code in pairs)["C-BERKANE"] == "berkane-2024"
+    assert await generate_invite_codes(db) == 0
+
+
+def test_deep_link():
+    assert deep_link("TawasulBot", "berkane-2024") == "https://t.me/TawasulBot?start=berkane-2024"
+    assert deep_link("@TawasulBot", "x_1") == "https://t.me/TawasulBot?start=x_1"
+    with pytest.raises(ValueError):
+        deep_link("TawasulBot", "not valid")

@@ -1,0 +1,116 @@
+"""Configuration: defaults, environment overrides, and one clear line for every mistake."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.config import ConfigError, load_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+GOOD = (ROOT / "config.toml").read_text("utf-8")
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(text, "utf-8")
+    return path
+
+
+def test_the_shipped_config_is_the_embedded_default():
+    assert GOOD == (ROOT / "bot" / "default_config.toml").read_text("utf-8")
+
+
+def test_defaults_describe_the_saidia_meeting():
+    settings = load_settings(environ={})
+    assert settings.event.timezone == "Africa/Casablanca"
+    assert settings.event.date.isoformat() == "2024-11-13"
+    assert settings.event.place.fr == "Saïdia"
+    assert settings.default_locale == "ar"
+    assert settings.locales == ("ar", "fr", "en")
+    assert settings.database_url == "sqlite:///tawasul.db"
+    assert settings.telegram_token is None
+    assert settings.collectivities_file.is_file()
+
+
+def test_environment_overrides_and_secrets(tmp_path):
+    path = write(tmp_path, GOOD)
+    settings = load_settings(
+        None,
+        environ={
+            "TAWASUL_CONFIG": str(path),
+            "TAWASUL_DATABASE_URL": "postgresql://postgres@127.0.0.1/tawasul",
+            "TELEGRAM_BOT_TOKEN": "123:secret",
+            "TELEGRAM_API_BASE_URL": "http://127.0.0.1:9/bot",
+        },
+    )
+    assert settings.database_url == "postgresql://postgres@127.0.0.1/tawasul"
+    assert settings.telegram_token == "123:secret"
+    assert settings.telegram_api_base_url == "http://127.0.0.1:9/bot"
+    assert "secret" not in repr(settings)
+
+
+def test_a_token_in_the_file_is_refused(tmp_path):
+    path = write(tmp_path, GOOD.replace('bot_username = "TawasulBot"', 'token = "123:abc"'))
+    with pytest.raises(ConfigError, match=r"telegram\.token: unknown key"):
+        load_settings(path, environ={})
+
+
+def test_roles_are_read():
+    settings = load_settings(environ={})
+    assert settings.roles.of("console", "organiser") == {"organiser"}
+    assert settings.roles.of("telegram", "42") == frozenset()
+
+
+BAD = [
+    (GOOD.replace("[event]", "[event]\ncolour = 'blue'"), "event.colour: unknown key"),
+    (GOOD + "\n[extra]\nx = 1\n", "[extra]: unknown section"),
+    (GOOD.replace("date = 2024-11-13", 'date = "13/11/2024"'), "event.date: must be a date"),
+    (GOOD.replace('locales = ["ar", "fr", "en"]', 'locales = ["ar", "xx"]'), "i18n.locales: unknown locale 'xx'"),
+    (GOOD.replace('locales = ["ar", "fr", "en"]', 'locales = ["ar", "de"]'), "i18n.locales: locale 'de' has no catalog"),
+    (GOOD.replace('default_locale = "ar"', 'default_locale = "fr_XX_YY"'), "i18n.default_locale: unknown locale"),
+    (GOOD.replace('"Africa/Casablanca"', '"Africa/Atlantis"'), "event.timezone: unknown time zone 'Africa/Atlantis'"),
+    (GOOD.replace('url = "sqlite:///tawasul.db"', "url = 5"), "database.url: must be a string, not an integer"),
+    (GOOD.replace('organisers = ["console:organiser"]', 'organisers = ["bob"]'), "roles.organisers: 'bob' is not 'channel:id'"),
+    (GOOD.replace('en = "REMACTO national meeting"', 'de = "x"'), "event.name.de: unknown locale"),
+    (GOOD.replace('code = "remacto-2024-saidia"\n', ""), "event.code: missing"),
+    (GOOD.replace('file = ""', 'file = "missing.csv"'), "collectivities.file:"),
+    ("[event\n", "not valid TOML"),
+]
+
+
+@pytest.mark.parametrize(("text", "message"), BAD)
+def test_bad_config_names_the_key(tmp_path, text, message):
+    with pytest.raises(ConfigError) as raised:
+        load_settings(write(tmp_path, text), environ={})
+    assert message in str(raised.value)
+
+
+def test_bad_config_exits_2_with_one_line(tmp_path, capsys):
+    path = write(tmp_path, GOOD.replace('"Africa/Casablanca"', '"Mars/Olympus"'))
+    assert main(["--config", str(path), "console"]) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1
+    assert "event.timezone" in error and "Traceback" not in error
+
+
+def test_missing_config_file_exits_2(tmp_path, capsys):
+    assert main(["--config", str(tmp_path / "nope.toml"), "run"]) == 2
+    assert "not found" in capsys.readouterr().err
+
+
+def test_run_without_a_token_says_how_to_set_one(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "run"],
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "TAWASUL_DATABASE_URL": f"sqlite:///{tmp_path}/t.db"},
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "TELEGRAM_BOT_TOKEN" in result.stderr and "tawasul console" in result.stderr

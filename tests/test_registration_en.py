@@ -1,0 +1,244 @@
+"""Registration transcripts in English, with the core as any channel would reach it."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from db.models import ChannelAccount, DialogueState, EventRegistration, Participant
+from transcript import Person
+
+
+async def register(person: Person, *, name="Sara Bennani", place="Berkane") -> None:
+    await person.says("/start")
+    await person.taps("English")
+    await person.says(name)
+    await person.says(place)
+    await person.taps("Commune of Berkane")
+    await person.says("Head of the cooperation unit")
+    await person.taps("Skip")
+    await person.taps("Skip")
+    await person.taps("I agree")
+    await person.taps("Confirm")
+
+
+async def count(app, model) -> int:
+    async with app.database.unit_of_work() as session:
+        return await session.scalar(select(func.count()).select_from(model))
+
+
+async def test_full_registration_in_english(app):
+    sara = Person(app.conversation, "1001")
+
+    await sara.says("/start")
+    sara.sees("Please choose your language.")
+    assert sara.labels == ["العربية", "Français", "English"]
+
+    await sara.taps("English")
+    sara.sees("What is your full name?")
+
+    await sara.says("Sara Bennani")
+    sara.sees("Which collectivity do you represent?")
+
+    await sara.says("berkan")
+    sara.sees("Which one is yours?")
+    assert "Commune of Berkane" in sara.labels
+
+    await sara.taps("Commune of Berkane")
+    sara.sees("What is your position")
+
+    await sara.says("Head of the cooperation unit")
+    sara.sees("phone number")
+    assert sara.replies[-1].contact_request == "Share my phone number"
+
+    await sara.says("06 12 34 56 78")
+    sara.sees("email address")
+
+    await sara.says("sara.bennani@example.ma")
+    sara.sees("Law 09-08")
+
+    await sara.taps("I agree")
+    sara.sees(
+        "Name: Sara Bennani",
+        "Commune of Berkane — L'Oriental",
+        "Position: Head of the cooperation unit",
+        "Phone: +212 6 12 34 56 78",
+        "Email: sara.bennani@example.ma",
+    )
+
+    await sara.taps("Confirm")
+    sara.sees("your registration is complete", "13 November 2024", "Saïdia")
+
+    async with app.database.unit_of_work() as session:
+        participant = await session.scalar(select(Participant))
+        assert participant.full_name == "Sara Bennani"
+        assert participant.phone == "+212612345678"
+        assert participant.email == "sara.bennani@example.ma"
+        assert participant.locale == "en"
+        assert participant.collectivity.code == "C-BERKANE"
+        assert participant.consented_at is not None
+    assert await count(app, EventRegistration) == 1
+    assert await count(app, DialogueState) == 0
+
+
+async def test_registered_person_who_starts_again_gets_the_profile_not_a_new_registration(app):
+    sara = Person(app.conversation, "1002")
+    await register(sara)
+
+    await sara.says("/start")
+    sara.sees("Your profile:", "Name: Sara Bennani", "/help")
+    assert sara.options == []
+    assert await count(app, Participant) == 1
+
+    await sara.says("/me")
+    sara.sees("Commune of Berkane", "Phone: not given", "Language: English")
+
+
+async def test_corrections_from_the_summary(app):
+    omar = Person(app.conversation, "1003")
+    await omar.says("/start")
+    await omar.taps("English")
+    await omar.says("Omar Tazi")
+    await omar.says("oujda")
+    await omar.taps("Commune of Oujda")
+    await omar.says("Focal point")
+    await omar.shares_contact("212661234567")
+    await omar.taps("Skip")
+    await omar.taps("I agree")
+    omar.sees("Name: Omar Tazi", "Phone: +212 6 61 23 45 67")
+
+    await omar.taps("Correct the name")
+    omar.sees("What is your full name?")
+    await omar.says("Omar El Tazi")
+    omar.sees("Please check your details:", "Name: Omar El Tazi")
+
+    await omar.taps("Correct the collectivity")
+    await omar.taps("Browse by region")
+    omar.sees("Choose your region.")
+    await omar.taps("Fès-Meknès")
+    omar.sees("Choose your collectivity.")
+    await omar.taps("Commune of Fès")
+    omar.sees("Please check your details:", "Commune of Fès — Fès-Meknès")
+
+    await omar.taps("Correct the email")
+    await omar.says("omar@example.ma")
+    omar.sees("Email: omar@example.ma")
+
+    await omar.taps("Confirm")
+    async with app.database.unit_of_work() as session:
+        participant = await session.scalar(select(Participant))
+        assert (participant.full_name, participant.collectivity.code) == ("Omar El Tazi", "C-FES")
+        assert participant.email == "omar@example.ma"
+
+
+async def test_typed_numbers_and_labels_answer_choices(app):
+    lina = Person(app.conversation, "1004")
+    await lina.says("/start")
+    await lina.says("٣")
+    lina.sees("What is your full name?")
+    await lina.says("Lina")
+    await lina.says("Browse by region")
+    lina.sees("Choose your region.")
+    await lina.says("2")
+    lina.sees("Choose your collectivity.")
+    assert any("Berkane" in label for label in lina.labels)
+
+
+async def test_refusing_consent_keeps_nothing(app):
+    nadia = Person(app.conversation, "1005")
+    await nadia.says("/start")
+    await nadia.taps("English")
+    await nadia.says("Nadia Alaoui")
+    await nadia.says("Saïdia")
+    await nadia.taps("Saïdia")
+    await nadia.says("Director")
+    await nadia.says("0612345678")
+    await nadia.says("nadia@example.ma")
+    await nadia.taps("I do not agree")
+    nadia.sees("Nothing personal has been kept", "/start")
+
+    assert await count(app, Participant) == 0
+    assert await count(app, DialogueState) == 0
+
+    await nadia.says("/start")
+    nadia.sees("Please choose your language.")
+
+
+async def test_erasing_personal_data(app):
+    sara = Person(app.conversation, "1006")
+    await register(sara)
+
+    await sara.says("/delete_me")
+    sara.sees("erases your profile for good")
+    await sara.taps("No, keep it")
+    sara.sees("Nothing was erased.")
+    assert await count(app, Participant) == 1
+
+    await sara.says("/delete_me")
+    await sara.taps("Yes, erase my data")
+    sara.sees("Your personal data has been erased.")
+    assert await count(app, Participant) == 0
+    assert await count(app, EventRegistration) == 0
+    assert await count(app, ChannelAccount) == 0
+
+    await sara.says("/me")
+    sara.sees("not registered yet")
+
+
+async def test_deep_link_invitation_preselects_the_collectivity(app):
+    karim = Person(app.conversation, "1007")
+    await karim.says("/start saidia-2024")
+    karim.sees("السعيدية")
+    await karim.taps("English")
+    await karim.says("Karim")
+    karim.sees("What is your position")
+
+
+async def test_unknown_invitation_code_is_said_and_registration_goes_on(app):
+    karim = Person(app.conversation, "1008")
+    await karim.says("/start nope-123")
+    karim.sees("I do not recognise this invitation code")
+    assert karim.labels == ["العربية", "Français", "English"]
+
+
+async def test_cancel_drops_the_draft(app):
+    ali = Person(app.conversation, "1009")
+    await ali.says("/start")
+    await ali.taps("English")
+    await ali.says("Ali")
+    await ali.says("/cancel")
+    ali.sees("Registration cancelled")
+    assert await count(app, DialogueState) == 0
+    await ali.says("/cancel")
+    ali.sees("There is nothing to cancel.")
+
+
+async def test_language_can_be_switched_in_the_middle_and_the_step_resumes(app):
+    ali = Person(app.conversation, "1010")
+    await ali.says("/start")
+    await ali.taps("English")
+    await ali.says("Ali")
+    ali.sees("Which collectivity")
+    await ali.says("/language")
+    await ali.taps("Français")
+    assert len(ali.replies) == 2
+    assert ali.replies[1].options, "the pending question is asked again"
+    ali.does_not_see("Which collectivity")
+    await ali.says("/language")
+    await ali.taps("English")
+    ali.sees("Which collectivity")
+    await ali.says("berkane")
+    ali.sees("Which one is yours?")
+
+
+async def test_a_delivery_seen_twice_has_no_second_effect(app):
+    from handlers.messages import Inbound
+
+    first = Inbound.message("telegram", "1011", "/start", update_id="77")
+    assert await app.conversation.handle(first)
+    assert await app.conversation.handle(first) == []
+    choose = Inbound.choice("telegram", "1011", "lang:en", update_id="78")
+    await app.conversation.handle(choose)
+    again = await app.conversation.handle(choose)
+    assert again == []
+    name = await app.conversation.handle(Inbound.message("telegram", "1011", "Ali", "79"))
+    assert "Which collectivity" in name[0].text

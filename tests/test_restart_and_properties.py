@@ -1,0 +1,98 @@
+"""Dialogue state survives a restart; random input never breaks the engine."""
+
+from __future__ import annotations
+
+import asyncio
+import string
+
+from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
+from sqlalchemy import select
+
+from bot.bootstrap import bootstrap
+from bot.config import load_settings
+from bot.free_text import check_free_text
+from db.models import Collectivity, Participant
+from db.session import Database
+from handlers.messages import Inbound, InboundKind
+from transcript import Person
+
+
+async def test_a_restart_mid_registration_continues_at_the_same_step(sqlite_url, clock):
+    settings = load_settings(environ={})
+    first = await bootstrap(settings, database=Database(sqlite_url), clock=clock)
+    amal = Person(first.conversation, "3001")
+    await amal.says("/start")
+    await amal.taps("English")
+    await amal.says("Amal Chraibi")
+    await amal.says("nador")
+    await first.close()
+
+    second = await bootstrap(settings, database=Database(sqlite_url), clock=clock)
+    amal.conversation = second.conversation
+    await amal.taps("Nador")
+    amal.sees("What is your position")
+    await amal.says("Chargée de mission")
+    await amal.taps("Skip")
+    await amal.taps("Skip")
+    await amal.taps("I agree")
+    amal.sees("Name: Amal Chraibi")
+    await amal.taps("Confirm")
+    async with second.database.unit_of_work() as session:
+        assert (await session.scalar(select(Participant))).full_name == "Amal Chraibi"
+    await second.close()
+
+
+KEYS = ["lang:ar", "lang:fr", "lang:en", "browse", "again", "skip", "agree", "refuse", "confirm",
+        "edit:name", "edit:collectivity", "reg:02", "reg:99", "col:1", "col:999999", "more",
+        "regions", "erase", "keep", "", "x" * 70, "edit:nothing", "col:abc"]
+COMMANDS = ["/start", "/start berkane-2024", "/start ../../etc", "/me", "/help", "/language",
+            "/cancel", "/delete_me", "/", "//", "/START", "/start@TawasulBot", "/x y z"]
+
+inbound_events = st.one_of(
+    st.builds(lambda t: (InboundKind.TEXT, t), st.text(max_size=150)),
+    st.builds(lambda t: (InboundKind.TEXT, t), st.sampled_from(COMMANDS)),
+    st.builds(lambda t: (InboundKind.TEXT, t), st.sampled_from(["1", "2", "٣", "۴", "7", "Berkane",
+                                                                 "بركان", "0612345678", "a@b.ma"])),
+    st.builds(lambda t: (InboundKind.TEXT, t), st.text(alphabet=string.digits, max_size=12)),
+    st.builds(lambda k: (InboundKind.CHOICE, k), st.sampled_from(KEYS) | st.text(max_size=80)),
+    st.builds(lambda p: (InboundKind.CONTACT, p), st.sampled_from(["212612345678", "", "abc"])),
+    st.builds(lambda m: (InboundKind.UNSUPPORTED, m), st.sampled_from(["photo", "sticker", "voice"])),
+)
+
+
+def test_random_input_never_breaks_the_engine(tmp_path):
+    runner = asyncio.Runner()
+    settings = load_settings(environ={})
+    app = runner.run(bootstrap(settings, database=Database(f"sqlite:///{tmp_path}/p.db")))
+    people = iter(range(10**9))
+
+    @hypothesis_settings(
+        max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    )
+    @given(st.lists(inbound_events, min_size=1, max_size=25))
+    def conversation(events):
+        who = f"p{next(people)}"
+        for kind, text in events:
+            replies = runner.run(
+                app.conversation.handle(Inbound("telegram", who, kind, text, update_id=None))
+            )
+            assert replies, f"no reply to {kind} {text!r}"
+            assert all(reply.text.strip() for reply in replies)
+            assert all(len(option.key.encode()) <= 64 for reply in replies for option in reply.options)
+
+    try:
+        conversation()
+        runner.run(assert_every_profile_is_whole(app))
+    finally:
+        runner.run(app.close())
+        runner.close()
+
+
+async def assert_every_profile_is_whole(app):
+    async with app.database.unit_of_work() as session:
+        for participant in await session.scalars(select(Participant)):
+            assert check_free_text(participant.full_name)[1] is None
+            assert check_free_text(participant.position)[1] is None
+            assert participant.consented_at is not None
+            assert await session.get(Collectivity, participant.collectivity_id) is not None
+            assert participant.locale in ("ar", "fr", "en")

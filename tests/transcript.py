@@ -1,0 +1,73 @@
+"""Dialogue-transcript helpers: a person who sends things and reads what the bot answers."""
+
+from __future__ import annotations
+
+import itertools
+
+from handlers.messages import Inbound, Reply
+
+_update_ids = itertools.count(1)
+
+
+class Person:
+    """Someone on a channel, talking to the conversation core."""
+
+    def __init__(self, conversation, external_id: str, channel: str = "telegram") -> None:
+        self.conversation = conversation
+        self.external_id = external_id
+        self.channel = channel
+        self.replies: list[Reply] = []
+
+    async def _send(self, inbound: Inbound) -> list[Reply]:
+        self.replies = await self.conversation.handle(inbound)
+        return self.replies
+
+    def _update_id(self) -> str:
+        return str(next(_update_ids))
+
+    async def says(self, text: str) -> list[Reply]:
+        return await self._send(
+            Inbound.message(self.channel, self.external_id, text, self._update_id())
+        )
+
+    async def taps(self, label: str) -> list[Reply]:
+        """Tap the button whose label contains ``label`` in the last message with options."""
+        options = self.options
+        matches = [option for option in options if label in option.label]
+        assert matches, f"no button {label!r} among {[o.label for o in options]}"
+        return await self._send(
+            Inbound.choice(self.channel, self.external_id, matches[0].key, self._update_id())
+        )
+
+    async def taps_key(self, key: str) -> list[Reply]:
+        return await self._send(Inbound.choice(self.channel, self.external_id, key, self._update_id()))
+
+    async def shares_contact(self, phone: str) -> list[Reply]:
+        return await self._send(
+            Inbound.contact(self.channel, self.external_id, phone, self._update_id())
+        )
+
+    async def sends(self, media: str) -> list[Reply]:
+        return await self._send(
+            Inbound.unsupported(self.channel, self.external_id, media, self._update_id())
+        )
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(reply.text for reply in self.replies)
+
+    @property
+    def options(self) -> list:
+        with_options = [reply for reply in self.replies if reply.options]
+        return list(with_options[-1].options) if with_options else []
+
+    @property
+    def labels(self) -> list[str]:
+        return [option.label for option in self.options]
+
+    def sees(self, *fragments: str) -> None:
+        for fragment in fragments:
+            assert fragment in self.text, f"{fragment!r} not in:\n{self.text}"
+
+    def does_not_see(self, fragment: str) -> None:
+        assert fragment not in self.text, f"{fragment!r} unexpectedly in:\n{self.text}"
