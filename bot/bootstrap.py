@@ -46,7 +46,9 @@ class App:
         menus[None] = menus[self.settings.default_locale]
         return menus
 
-    def telegram_channel(self, token: str | None = None, *, rate_limiter: bool = True):
+    def telegram_channel(
+        self, token: str | None = None, *, rate_limiter: bool = True, poll_timeout: int = 10
+    ):
         from bot.channels.telegram import TelegramChannel
 
         token = token or self.settings.telegram_token
@@ -58,6 +60,7 @@ class App:
             base_url=self.settings.telegram_api_base_url,
             commands=self.command_menus(),
             rate_limiter=rate_limiter,
+            poll_timeout=poll_timeout,
         )
 
     async def close(self) -> None:

@@ -107,7 +107,9 @@ async def _import(settings: Settings, file: Path) -> int:
         return 1
     finally:
         await database.close()
-    print(f"{file}: {report.created} created, {report.updated} updated, {report.unchanged} unchanged")
+    print(
+        f"{file}: {report.created} created, {report.updated} updated, {report.unchanged} unchanged"
+    )
     return 0
 
 
@@ -123,7 +125,9 @@ async def _codes(settings: Settings, generate: bool) -> int:
             print(f"{created} new invite codes", file=sys.stderr)
         for collectivity, code in await invite_codes(database):
             link = deep_link(settings.telegram_bot_username, code)
-            print(f"{collectivity.code}\t{code}\t{link}\t{collectivity.name_fr}\t{collectivity.name_ar}")
+            print(
+                f"{collectivity.code}\t{code}\t{link}\t{collectivity.name_fr}\t{collectivity.name_ar}"
+            )
     finally:
         await database.close()
     return 0

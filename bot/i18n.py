@@ -9,6 +9,7 @@ a Latin name, an email or a phone number keeps its own order.
 from __future__ import annotations
 
 import io
+import unicodedata
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -23,6 +24,7 @@ from babel.support import NullTranslations, Translations
 DOMAIN = "messages"
 FORMAT_LOCALES = {"ar": "ar_MA", "fr": "fr_MA", "en": "en"}
 FSI, LRI, PDI = "\u2068", "\u2066", "\u2069"
+LTR_CLASSES = frozenset({"L", "EN", "AN", "LRE", "LRO", "LRI"})
 
 
 def N_(message: str) -> str:
@@ -45,6 +47,13 @@ class Ltr(str):
     __slots__ = ()
 
 
+def _needs_isolate(value: object) -> bool:
+    """Only values with left-to-right letters or digits can be reordered by the sentence."""
+    return isinstance(value, str) and any(
+        unicodedata.bidirectional(char) in LTR_CLASSES for char in value
+    )
+
+
 class Translator:
     """Everything a flow needs to speak one language."""
 
@@ -58,7 +67,7 @@ class Translator:
         if not self.rtl:
             return values
         return {
-            key: isolate(value, ltr=isinstance(value, Ltr)) if isinstance(value, str) else value
+            key: isolate(value, ltr=isinstance(value, Ltr)) if _needs_isolate(value) else value
             for key, value in values.items()
         }
 
@@ -87,7 +96,9 @@ class Catalogs:
         self.locales = locales
         self.default = default
         self._translators = {
-            locale: Translator(locale, _compile(directory / locale / "LC_MESSAGES" / f"{DOMAIN}.po"))
+            locale: Translator(
+                locale, _compile(directory / locale / "LC_MESSAGES" / f"{DOMAIN}.po")
+            )
             for locale in locales
         }
 

@@ -63,9 +63,7 @@ class Region(Base):
 
 class Collectivity(Base):
     __tablename__ = "collectivities"
-    __table_args__ = (
-        CheckConstraint("kind IN ('region', 'province', 'commune')", name="kind"),
-    )
+    __table_args__ = (CheckConstraint("kind IN ('region', 'province', 'commune')", name="kind"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)

@@ -25,7 +25,9 @@ async def take_language(ctx: Context, answer: Answer) -> Outcome:
     if ctx.participant is not None:
         ctx.participant.locale = locale
         ctx.participant.updated_at = ctx.now()
-    done = Reply(ctx.tr._("Done: I will speak {language} with you.", language=LANGUAGE_NAMES[locale]))
+    done = Reply(
+        ctx.tr._("Done: I will speak {language} with you.", language=LANGUAGE_NAMES[locale])
+    )
     resume = ctx.data.pop(RESUME, None)
     if resume:
         return Switch(resume[0], resume[1], (done,))
@@ -68,7 +70,8 @@ async def take_erase(ctx: Context, answer: Answer) -> Outcome:
         (
             Reply(
                 tr._(
-                    "Your personal data has been erased. If you wish to register again, send /start."
+                    "Your personal data has been erased. "
+                    "If you wish to register again, send /start."
                 )
             ),
         )

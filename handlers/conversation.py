@@ -214,7 +214,12 @@ class Conversation:
         replies = []
         if code and invited is None:
             replies.append(
-                Reply(tr._("I do not recognise this invitation code; you can choose your collectivity yourself."))
+                Reply(
+                    tr._(
+                        "I do not recognise this invitation code; "
+                        "you can choose your collectivity yourself."
+                    )
+                )
             )
         ctx.flow, ctx.step, ctx.data = REGISTRATION_NAME, registration.REGISTRATION.first, data
         return replies + await self._ask(ctx)
@@ -226,7 +231,9 @@ class Conversation:
         was = ctx.flow
         ctx.flow, ctx.step, ctx.data = None, None, {}
         if was == registration.REGISTRATION.name:
-            return [Reply(tr._("Registration cancelled; nothing was kept. Send /start to begin again."))]
+            return [
+                Reply(tr._("Registration cancelled; nothing was kept. Send /start to begin again."))
+            ]
         return [Reply(tr._("Cancelled."))]
 
     async def _aside(self, ctx: Context, text: str) -> list[Reply]:

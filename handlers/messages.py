@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Protocol
 
 
 class InboundKind(StrEnum):
@@ -46,9 +47,7 @@ class Inbound:
         return cls(channel, external_id, InboundKind.CONTACT, phone, update_id)
 
     @classmethod
-    def unsupported(
-        cls, channel: str, external_id: str, media: str, update_id: str | None = None
-    ):
+    def unsupported(cls, channel: str, external_id: str, media: str, update_id: str | None = None):
         return cls(channel, external_id, InboundKind.UNSUPPORTED, media, update_id)
 
 
@@ -74,3 +73,9 @@ class Reply:
     text: str
     options: tuple[Option, ...] = field(default=())
     contact_request: str | None = None
+
+
+class ConversationPort(Protocol):
+    """What every channel talks to: one inbound event in, the replies out."""
+
+    async def handle(self, inbound: Inbound) -> list[Reply]: ...

@@ -21,7 +21,13 @@ from db.models import EventRegistration, Participant
 from handlers.context import Context
 from handlers.flow import Answer, Finish, Flow, Goto, Outcome, Stay, Step
 from handlers.messages import Option, Reply
-from handlers.wording import LANGUAGE_NAMES, collectivity_label, details_lines, help_text, text_problem
+from handlers.wording import (
+    LANGUAGE_NAMES,
+    collectivity_label,
+    details_lines,
+    help_text,
+    text_problem,
+)
 
 LANGUAGE = "language"
 NAME = "name"
@@ -61,7 +67,9 @@ def collectivity_chosen(ctx: Context, collectivity_id: int) -> Outcome:
 
 async def ask_language(ctx: Context) -> Reply:
     catalogs = ctx.services.catalogs
-    lines = [catalogs.translator(locale)._("Please choose your language.") for locale in catalogs.locales]
+    lines = [
+        catalogs.translator(locale)._("Please choose your language.") for locale in catalogs.locales
+    ]
     invited = await ctx.services.directory.get(ctx.session, ctx.data.get("collectivity_id") or 0)
     if invited is not None:
         lines.insert(
@@ -231,7 +239,9 @@ async def take_phone(ctx: Context, answer: Answer) -> Outcome:
     phone = parse_phone(raw)
     if phone is None:
         return Stay(
-            ctx.tr._("That does not look like a phone number. For example: 0612345678 or +212612345678.")
+            ctx.tr._(
+                "That does not look like a phone number. For example: 0612345678 or +212612345678."
+            )
         )
     ctx.data["phone"] = phone
     return Goto(next_step(ctx, PHONE))
@@ -239,7 +249,9 @@ async def take_phone(ctx: Context, answer: Answer) -> Outcome:
 
 async def ask_email(ctx: Context) -> Reply:
     tr = ctx.tr
-    return Reply(tr._("What is your email address? You may skip this."), (Option("skip", tr._("Skip")),))
+    return Reply(
+        tr._("What is your email address? You may skip this."), (Option("skip", tr._("Skip")),)
+    )
 
 
 async def take_email(ctx: Context, answer: Answer) -> Outcome:
@@ -248,7 +260,9 @@ async def take_email(ctx: Context, answer: Answer) -> Outcome:
         return Goto(next_step(ctx, EMAIL))
     email = parse_email(strip_invisible(answer.text))
     if email is None:
-        return Stay(ctx.tr._("That does not look like an email address. For example: name@example.ma."))
+        return Stay(
+            ctx.tr._("That does not look like an email address. For example: name@example.ma.")
+        )
     ctx.data["email"] = email
     return Goto(next_step(ctx, EMAIL))
 
@@ -267,7 +281,7 @@ async def ask_consent(ctx: Context) -> Reply:
             "with /delete_me. Do you agree?"
         ),
         (Option("agree", tr._("I agree")), Option("refuse", tr._("I do not agree"))),
-        )
+    )
 
 
 async def take_consent(ctx: Context, answer: Answer) -> Outcome:
@@ -313,7 +327,13 @@ async def ask_summary(ctx: Context) -> Reply:
     return Reply("\n".join(lines), options)
 
 
-EDITABLE = {"name": NAME, "collectivity": COLLECTIVITY, "position": POSITION, "phone": PHONE, "email": EMAIL}
+EDITABLE = {
+    "name": NAME,
+    "collectivity": COLLECTIVITY,
+    "position": POSITION,
+    "phone": PHONE,
+    "email": EMAIL,
+}
 
 
 async def take_summary(ctx: Context, answer: Answer) -> Outcome:
@@ -324,7 +344,9 @@ async def take_summary(ctx: Context, answer: Answer) -> Outcome:
 
 
 def _complete(data: dict) -> bool:
-    return all(data.get(key) for key in ("full_name", "collectivity_id", "position", "consented_at"))
+    return all(
+        data.get(key) for key in ("full_name", "collectivity_id", "position", "consented_at")
+    )
 
 
 async def confirm(ctx: Context) -> Outcome:
@@ -353,12 +375,15 @@ async def confirm(ctx: Context) -> Outcome:
     await ctx.session.flush()
     ctx.account.participant_id = participant.id
     event_id = ctx.services.event_id
-    ctx.session.add(EventRegistration(event_id=event_id, participant_id=participant.id, registered_at=now))
+    ctx.session.add(
+        EventRegistration(event_id=event_id, participant_id=participant.id, registered_at=now)
+    )
     ctx.participant = participant
     tr = ctx.tr
     event = ctx.services.settings.event
     done = tr._(
-        "Thank you, {name}: your registration is complete. See you at {event} on {date} in {place}.",
+        "Thank you, {name}: your registration is complete. "
+        "See you at {event} on {date} in {place}.",
         name=participant.full_name,
         event=event.name.get(ctx.locale),
         date=tr.date(event.date),

@@ -31,7 +31,7 @@ BOT_USERNAME = "TawasulTestBot"
 
 # Parameters that are strings even when they look like JSON ("42", "true").
 _TEXT_PARAMETERS = frozenset(
-    {"text", "caption", "callback_query_id", "language_code", "description", "url", "query"}
+    {"text", "caption", "callback_query_id", "language_code", "description", "url"}
 )
 _PATH = re.compile(r"^/bot(?P<token>[^/]+)/(?P<method>[A-Za-z]+)$")
 
@@ -95,7 +95,7 @@ class FakeTelegramServer:
         self._thread: threading.Thread | None = None
         self._methods: dict[str, Callable[[Json], Any]] = {
             "getme": lambda params: self._bot_user(),
-            "deletewebhook": lambda params: True,
+            "deletewebhook": self._delete_webhook,
             "getupdates": self._get_updates,
             "sendmessage": self._send_message,
             "editmessagetext": self._edit_message_text,
@@ -278,6 +278,11 @@ class FakeTelegramServer:
                 raise ApiError(HTTPStatus.BAD_REQUEST, f"Bad Request: {method} failed on purpose")
         with self._condition:
             return implementation(params)
+
+    def _delete_webhook(self, params: Json) -> bool:
+        if params.get("drop_pending_updates"):
+            self._pending.clear()
+        return True
 
     def _get_updates(self, params: Json) -> list[Json]:
         offset = int(params.get("offset", 0))

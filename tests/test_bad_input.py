@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import func, select
+from transcript import Person
 
 from db.models import DialogueState, Participant
-from transcript import Person
 
 
 async def at_name_step(app, who="2001") -> Person:
@@ -25,7 +25,10 @@ async def step_of(app, person: Person) -> str:
 
 @pytest.mark.parametrize(
     ("media", "answer"),
-    [(m, "I can only read text here") for m in ("photo", "sticker", "voice", "location", "document")],
+    [
+        (m, "I can only read text here")
+        for m in ("photo", "sticker", "voice", "location", "document")
+    ],
 )
 async def test_media_where_text_is_expected(app, media, answer):
     person = await at_name_step(app)
@@ -102,9 +105,9 @@ async def test_text_where_a_button_is_expected(app):
     person = Person(app.conversation, "2004")
     await person.says("/start")
     await person.says("German please")
-    person.sees("Please choose one of the options")
+    person.sees("يرجى اختيار أحد الخيارات", "بكتابة رقمه")
     await person.says("9")
-    person.sees("Please choose one of the options")
+    person.sees("يرجى اختيار أحد الخيارات")
     assert len(person.labels) == 3
 
 

@@ -44,7 +44,9 @@ def test_every_message_in_the_source_is_translated(locale):
     translated = {
         singular(m): m
         for m in catalog(locale)
-        if m.id and "fuzzy" not in m.flags and all(m.string if isinstance(m.string, tuple) else [m.string])
+        if m.id
+        and "fuzzy" not in m.flags
+        and all(m.string if isinstance(m.string, tuple) else [m.string])
     }
     missing = sorted(source_messages() - set(translated))
     assert not missing, f"{locale}: untranslated or fuzzy: {missing}"
@@ -120,6 +122,7 @@ def test_latin_values_are_isolated_inside_arabic_sentences(catalogs):
     assert f"{LRI}sara@example.ma{PDI}" in text
     name = arabic._("Name: {name}", name="Sara Bennani")
     assert f"{FSI}Sara Bennani{PDI}" in name
+    assert FSI not in arabic._("Name: {name}", name="فاطمة الزهراء")
     french = catalogs.translator("fr")._("Name: {name}", name="Sara Bennani")
     assert FSI not in french and "Sara Bennani" in french
 

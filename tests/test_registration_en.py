@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
+from transcript import Person
 
 from db.models import ChannelAccount, DialogueState, EventRegistration, Participant
-from transcript import Person
 
 
 async def register(person: Person, *, name="Sara Bennani", place="Berkane") -> None:
@@ -181,7 +181,7 @@ async def test_erasing_personal_data(app):
     assert await count(app, ChannelAccount) == 0
 
     await sara.says("/me")
-    sara.sees("not registered yet")
+    sara.sees("لم تقوموا بالتسجيل بعد")  # erased with the rest: the language choice too
 
 
 async def test_deep_link_invitation_preselects_the_collectivity(app):
@@ -196,7 +196,7 @@ async def test_deep_link_invitation_preselects_the_collectivity(app):
 async def test_unknown_invitation_code_is_said_and_registration_goes_on(app):
     karim = Person(app.conversation, "1008")
     await karim.says("/start nope-123")
-    karim.sees("I do not recognise this invitation code")
+    karim.sees("لم أتعرف على رمز الدعوة هذا")
     assert karim.labels == ["العربية", "Français", "English"]
 
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 import asyncio
 import string
 
-from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from sqlalchemy import select
+from transcript import Person
 
 from bot.bootstrap import bootstrap
 from bot.config import load_settings
@@ -14,7 +17,6 @@ from bot.free_text import check_free_text
 from db.models import Collectivity, Participant
 from db.session import Database
 from handlers.messages import Inbound, InboundKind
-from transcript import Person
 
 
 async def test_a_restart_mid_registration_continues_at_the_same_step(sqlite_url, clock):
@@ -42,21 +44,60 @@ async def test_a_restart_mid_registration_continues_at_the_same_step(sqlite_url,
     await second.close()
 
 
-KEYS = ["lang:ar", "lang:fr", "lang:en", "browse", "again", "skip", "agree", "refuse", "confirm",
-        "edit:name", "edit:collectivity", "reg:02", "reg:99", "col:1", "col:999999", "more",
-        "regions", "erase", "keep", "", "x" * 70, "edit:nothing", "col:abc"]
-COMMANDS = ["/start", "/start berkane-2024", "/start ../../etc", "/me", "/help", "/language",
-            "/cancel", "/delete_me", "/", "//", "/START", "/start@TawasulBot", "/x y z"]
+KEYS = [
+    "lang:ar",
+    "lang:fr",
+    "lang:en",
+    "browse",
+    "again",
+    "skip",
+    "agree",
+    "refuse",
+    "confirm",
+    "edit:name",
+    "edit:collectivity",
+    "reg:02",
+    "reg:99",
+    "col:1",
+    "col:999999",
+    "more",
+    "regions",
+    "erase",
+    "keep",
+    "",
+    "x" * 70,
+    "edit:nothing",
+    "col:abc",
+]
+COMMANDS = [
+    "/start",
+    "/start berkane-2024",
+    "/start ../../etc",
+    "/me",
+    "/help",
+    "/language",
+    "/cancel",
+    "/delete_me",
+    "/",
+    "//",
+    "/START",
+    "/start@TawasulBot",
+    "/x y z",
+]
 
 inbound_events = st.one_of(
     st.builds(lambda t: (InboundKind.TEXT, t), st.text(max_size=150)),
     st.builds(lambda t: (InboundKind.TEXT, t), st.sampled_from(COMMANDS)),
-    st.builds(lambda t: (InboundKind.TEXT, t), st.sampled_from(["1", "2", "٣", "۴", "7", "Berkane",
-                                                                 "بركان", "0612345678", "a@b.ma"])),
+    st.builds(
+        lambda t: (InboundKind.TEXT, t),
+        st.sampled_from(["1", "2", "٣", "۴", "7", "Berkane", "بركان", "0612345678", "a@b.ma"]),
+    ),
     st.builds(lambda t: (InboundKind.TEXT, t), st.text(alphabet=string.digits, max_size=12)),
     st.builds(lambda k: (InboundKind.CHOICE, k), st.sampled_from(KEYS) | st.text(max_size=80)),
     st.builds(lambda p: (InboundKind.CONTACT, p), st.sampled_from(["212612345678", "", "abc"])),
-    st.builds(lambda m: (InboundKind.UNSUPPORTED, m), st.sampled_from(["photo", "sticker", "voice"])),
+    st.builds(
+        lambda m: (InboundKind.UNSUPPORTED, m), st.sampled_from(["photo", "sticker", "voice"])
+    ),
 )
 
 
@@ -78,7 +119,9 @@ def test_random_input_never_breaks_the_engine(tmp_path):
             )
             assert replies, f"no reply to {kind} {text!r}"
             assert all(reply.text.strip() for reply in replies)
-            assert all(len(option.key.encode()) <= 64 for reply in replies for option in reply.options)
+            assert all(
+                len(option.key.encode()) <= 64 for reply in replies for option in reply.options
+            )
 
     try:
         conversation()

@@ -12,10 +12,10 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 
 import pytest
+from fake_telegram import FakeTelegramServer
 
 from bot.channels.telegram import TelegramChannel, split_text
 from handlers.messages import Inbound, InboundKind, Option, Reply
-from tests.fake_telegram import FakeTelegramServer
 
 AMINA = 1001
 YOUSSEF = 1002
@@ -61,10 +61,6 @@ async def running(
 async def bot_says(server: FakeTelegramServer, chat_id: int, count: int) -> list[dict]:
     """All messages the bot sent to the chat, once there are ``count`` of them."""
     return await asyncio.to_thread(server.wait_for_messages, chat_id, count, 5.0)
-
-
-async def bot_called(server: FakeTelegramServer, method: str, count: int = 1) -> list[dict]:
-    return await asyncio.to_thread(server.wait_for_calls, method, count, 5.0)
 
 
 def adapter_log(caplog: pytest.LogCaptureFixture) -> str:

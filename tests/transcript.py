@@ -40,7 +40,9 @@ class Person:
         )
 
     async def taps_key(self, key: str) -> list[Reply]:
-        return await self._send(Inbound.choice(self.channel, self.external_id, key, self._update_id()))
+        return await self._send(
+            Inbound.choice(self.channel, self.external_id, key, self._update_id())
+        )
 
     async def shares_contact(self, phone: str) -> list[Reply]:
         return await self._send(

@@ -21,7 +21,9 @@ COMMON = ["--no-wrap", "--no-location"]
 
 
 def pybabel(*arguments: str) -> None:
-    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *arguments], check=True, cwd=ROOT)
+    subprocess.run(
+        [sys.executable, "-m", "babel.messages.frontend", *arguments], check=True, cwd=ROOT
+    )
 
 
 def fill_english() -> None:
@@ -38,8 +40,18 @@ def fill_english() -> None:
 
 def main() -> None:
     pybabel(
-        "extract", "-F", "babel.cfg", "-k", "N_", "--sort-output", *COMMON, "--omit-header",
-        "-o", str(POT), "bot", "handlers",
+        "extract",
+        "-F",
+        "babel.cfg",
+        "-k",
+        "N_",
+        "--sort-output",
+        *COMMON,
+        "--omit-header",
+        "-o",
+        str(POT),
+        "bot",
+        "handlers",
     )
     pybabel("update", "-i", str(POT), "-d", str(LOCALES), "--ignore-obsolete", "--no-wrap")
     fill_english()

@@ -8,15 +8,11 @@ conversation ends at end of input, so a dialogue can be scripted with a pipe.
 from __future__ import annotations
 
 import asyncio
-from typing import Protocol, TextIO
+from typing import TextIO
 
-from handlers.messages import Inbound, Reply
+from handlers.messages import ConversationPort, Inbound, Reply
 
 CHANNEL = "console"
-
-
-class ConversationPort(Protocol):
-    async def handle(self, inbound: Inbound) -> list[Reply]: ...
 
 
 def render(reply: Reply) -> str:

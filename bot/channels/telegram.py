@@ -13,7 +13,6 @@ import logging
 from collections.abc import Mapping, Sequence
 from enum import Enum
 from types import MappingProxyType
-from typing import Protocol
 
 from telegram import (
     Bot,
@@ -31,7 +30,7 @@ from telegram.constants import ChatType, InlineKeyboardButtonLimit, MessageLimit
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import AIORateLimiter, Application, ContextTypes, TypeHandler
 
-from handlers.messages import Inbound, Option, Reply
+from handlers.messages import ConversationPort, Inbound, Option, Reply
 
 CHANNEL = "telegram"
 MAX_TEXT_LENGTH = MessageLimit.MAX_TEXT_LENGTH
@@ -59,10 +58,6 @@ Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
 _NO_COMMANDS: Mapping[str | None, Sequence[tuple[str, str]]] = MappingProxyType({})
 
 log = logging.getLogger("tawasul.telegram")
-
-
-class ConversationPort(Protocol):
-    async def handle(self, inbound: Inbound) -> list[Reply]: ...
 
 
 class _Outcome(Enum):

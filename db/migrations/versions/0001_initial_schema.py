@@ -7,9 +7,8 @@ Create Date: 2026-12-01
 The twelve regions of Morocco are reference data and are seeded here.
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = "0001"
 down_revision = None

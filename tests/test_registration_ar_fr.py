@@ -1,0 +1,105 @@
+"""Registration transcripts in Arabic (the default) and in French."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from transcript import Person
+
+from bot.i18n import LRI, PDI
+from db.models import Participant
+
+
+async def test_full_registration_in_arabic_with_a_deep_link(app):
+    fatima = Person(app.conversation, "4001")
+
+    await fatima.says("/start berkane-2024")
+    fatima.sees("مرحبًا بكم في «تواصل»", "تخص دعوتكم: جماعة بركان", "يرجى اختيار لغتكم.")
+    assert fatima.labels[0] == "العربية"
+
+    await fatima.taps("العربية")
+    fatima.sees("ما اسمكم الكامل؟")
+
+    await fatima.says("فاطمة الزهراء العلوي")
+    fatima.sees("ما صفتكم أو مهمتكم داخل جماعتكم؟")
+
+    await fatima.says("مكلفة بالتعاون اللامركزي")
+    fatima.sees("رقم هاتف")
+    assert fatima.labels == ["تخطي"]
+
+    await fatima.says("٠٦ ١٢ ٣٤ ٥٦ ٧٨")
+    fatima.sees("عنوان بريدكم الإلكتروني")
+
+    await fatima.says("fz.alaoui@example.ma")
+    fatima.sees("رقم 09.08", "المعطيات ذات الطابع الشخصي")
+
+    await fatima.says("١")
+    fatima.sees(
+        "يرجى التحقق من معطياتكم:",
+        "الاسم: فاطمة الزهراء العلوي",
+        "جماعة بركان — الشرق",
+        f"الهاتف: {LRI}+212 6 12 34 56 78{PDI}",
+        f"{LRI}fz.alaoui@example.ma{PDI}",
+    )
+
+    await fatima.taps("تصحيح الصفة")
+    fatima.sees("ما صفتكم أو مهمتكم")
+    await fatima.says("منسقة الشراكات")
+    fatima.sees("يرجى التحقق من معطياتكم:", "الصفة: منسقة الشراكات")
+
+    await fatima.taps("تأكيد")
+    fatima.sees("تم تسجيلكم بنجاح", "13 نونبر 2024", "السعيدية", "/delete_me")
+
+    async with app.database.unit_of_work() as session:
+        participant = await session.scalar(select(Participant))
+        assert participant.full_name == "فاطمة الزهراء العلوي"
+        assert participant.position == "منسقة الشراكات"
+        assert participant.phone == "+212612345678"
+        assert participant.locale == "ar"
+        assert participant.collectivity.code == "C-BERKANE"
+
+
+async def test_arabic_search_is_forgiving(app):
+    for number, typed in enumerate(["بركان", "بركـــان", "بَرْكان", "Berkane", "berkan"]):
+        person = Person(app.conversation, f"41{number}")
+        await person.says("/start")
+        await person.taps("العربية")
+        await person.says("أحمد")
+        await person.says(typed)
+        assert any("بركان" in label for label in person.labels), typed
+
+
+async def test_full_registration_in_french_with_corrections(app):
+    youssef = Person(app.conversation, "4002")
+
+    await youssef.says("/start")
+    await youssef.taps("Français")
+    youssef.sees("Quels sont vos nom et prénom ?")
+
+    await youssef.says("Youssef Amrani")
+    youssef.sees("Quelle collectivité représentez-vous ?")
+
+    await youssef.says("Parcourir par région")
+    youssef.sees("Veuillez choisir votre région.")
+    await youssef.taps("L'Oriental")
+    assert youssef.labels[-2:] == ["Voir plus", "Retour aux régions"]
+    await youssef.taps("Voir plus")
+    await youssef.taps("Commune de Berkane")
+    youssef.sees("Quelle est votre fonction")
+
+    await youssef.says("Point focal")
+    await youssef.says("+212 6 61 23 45 67")
+    await youssef.says("youssef@example")
+    youssef.sees("ne ressemble pas à une adresse e-mail")
+    await youssef.says("youssef@example.ma")
+    await youssef.taps("J'accepte")
+    youssef.sees("Veuillez vérifier vos informations", "Nom : Youssef Amrani")
+
+    await youssef.taps("Corriger le numéro")
+    await youssef.taps("Passer")
+    youssef.sees("Téléphone : non renseigné")
+
+    await youssef.taps("Confirmer")
+    youssef.sees("13 novembre 2024", "Saïdia")
+
+    await youssef.says("/me")
+    youssef.sees("Youssef Amrani", "Langue : Français")
