@@ -97,12 +97,17 @@ async def ask_name(ctx: Context) -> Reply:
     return Reply(ctx.tr._("What is your full name?"))
 
 
-async def take_name(ctx: Context, answer: Answer) -> Outcome:
-    name, problem = check_free_text(answer.text, max_length=MAX_LENGTH)
+def keep_free_text(ctx: Context, answer: Answer, key: str, step: str) -> Outcome:
+    """Store a checked free-text answer under ``key``, or say what is wrong with it."""
+    value, problem = check_free_text(answer.text, max_length=MAX_LENGTH)
     if problem:
         return Stay(text_problem(ctx.tr, problem, MAX_LENGTH))
-    ctx.data["full_name"] = name
-    return Goto(next_step(ctx, NAME))
+    ctx.data[key] = value
+    return Goto(next_step(ctx, step))
+
+
+async def take_name(ctx: Context, answer: Answer) -> Outcome:
+    return keep_free_text(ctx, answer, "full_name", NAME)
 
 
 # collectivity: search
@@ -209,11 +214,7 @@ async def ask_position(ctx: Context) -> Reply:
 
 
 async def take_position(ctx: Context, answer: Answer) -> Outcome:
-    position, problem = check_free_text(answer.text, max_length=MAX_LENGTH)
-    if problem:
-        return Stay(text_problem(ctx.tr, problem, MAX_LENGTH))
-    ctx.data["position"] = position
-    return Goto(next_step(ctx, POSITION))
+    return keep_free_text(ctx, answer, "position", POSITION)
 
 
 # phone and email (optional)

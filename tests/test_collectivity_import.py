@@ -26,16 +26,10 @@ INVITE_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 @pytest.fixture
-async def sqlite_database(tmp_path):
-    database = Database(f"sqlite:///{tmp_path}/t.db")
+async def db(database):
+    """The shared database fixture (SQLite, and PostgreSQL when configured), upgraded."""
     await database.upgrade()
-    yield database
-    await database.close()
-
-
-@pytest.fixture
-def db(sqlite_database):
-    return sqlite_database
+    return database
 
 
 def write_csv(tmp_path: Path, *lines: str, name: str = "c.csv") -> Path:
