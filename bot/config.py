@@ -21,6 +21,7 @@ from babel import Locale, UnknownLocaleError
 
 SUPPORTED_LOCALES = ("ar", "fr", "en")
 CHANNELS = ("telegram", "whatsapp", "console")
+LOCAL_CONFIG = "config.toml"
 GRANT = re.compile(r"^(telegram|whatsapp|console):[A-Za-z0-9_.+-]{1,64}$")
 
 
@@ -86,9 +87,15 @@ def default_collectivities_file() -> Path:
 def load_settings(
     path: str | os.PathLike[str] | None = None, environ: Mapping[str, str] | None = None
 ) -> Settings:
-    """Read the configuration: ``path``, else ``TAWASUL_CONFIG``, else the embedded defaults."""
+    """Read the configuration.
+
+    The file is ``path``, else ``TAWASUL_CONFIG``, else ``config.toml`` in the current
+    folder; with none of them, the embedded defaults (the same as the shipped file).
+    """
     environ = os.environ if environ is None else environ
     chosen = path or environ.get("TAWASUL_CONFIG") or None
+    if chosen is None and Path(LOCAL_CONFIG).is_file():
+        chosen = LOCAL_CONFIG
     if chosen is None:
         raw, base = _parse(_embedded_defaults(), "embedded defaults"), None
     else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -57,6 +58,7 @@ class Database:
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self._sqlite_writer = asyncio.Lock() if self.dialect == "sqlite" else None
 
     @property
     def dialect(self) -> str:
@@ -80,14 +82,21 @@ class Database:
 
     @contextlib.asynccontextmanager
     async def unit_of_work(self) -> AsyncIterator[AsyncSession]:
-        """A session whose changes are committed together, or not at all."""
-        async with self._sessions() as session:
+        """A session whose changes are committed together, or not at all.
+
+        SQLite has one writer at a time; queueing units of work in the process keeps
+        concurrent ones from colliding on its lock and sleeping in its busy handler.
+        """
+        async with self._writer_turn(), self._sessions() as session:
             try:
                 yield session
                 await session.commit()
             except BaseException:
                 await session.rollback()
                 raise
+
+    def _writer_turn(self) -> contextlib.AbstractAsyncContextManager:
+        return self._sqlite_writer if self._sqlite_writer is not None else contextlib.nullcontext()
 
     async def close(self) -> None:
         await self.engine.dispose()

@@ -132,3 +132,9 @@ def test_run_without_a_token_says_how_to_set_one(tmp_path):
     )
     assert result.returncode == 2
     assert "TELEGRAM_BOT_TOKEN" in result.stderr and "tawasul console" in result.stderr
+
+
+def test_config_toml_in_the_current_folder_is_used(tmp_path, monkeypatch):
+    write(tmp_path, GOOD.replace('bot_username = "TawasulBot"', 'bot_username = "SaidiaBot"'))
+    monkeypatch.chdir(tmp_path)
+    assert load_settings(environ={}).telegram_bot_username == "SaidiaBot"

@@ -103,3 +103,40 @@ async def test_full_registration_in_french_with_corrections(app):
 
     await youssef.says("/me")
     youssef.sees("Youssef Amrani", "Langue : Français")
+
+
+async def test_refusing_consent_in_arabic(app):
+    salma = Person(app.conversation, "4003")
+    await salma.says("/start")
+    await salma.taps("العربية")
+    await salma.says("سلمى بناني")
+    await salma.says("وجدة")
+    await salma.taps("جماعة وجدة")
+    await salma.says("رئيسة مصلحة")
+    await salma.taps("تخطي")
+    await salma.taps("تخطي")
+    await salma.taps("لا أوافق")
+    salma.sees("/start")
+    async with app.database.unit_of_work() as session:
+        assert await session.scalar(select(Participant)) is None
+
+
+async def test_erasing_personal_data_in_arabic(app):
+    salma = Person(app.conversation, "4004")
+    await salma.says("/start")
+    await salma.taps("العربية")
+    await salma.says("سلمى بناني")
+    await salma.says("Oujda")
+    await salma.taps("جماعة وجدة")
+    await salma.says("رئيسة مصلحة")
+    await salma.taps("تخطي")
+    await salma.taps("تخطي")
+    await salma.taps("أوافق")
+    await salma.taps("تأكيد")
+
+    await salma.says("/delete_me")
+    salma.sees("حذف ملفكم الشخصي نهائيًا")
+    await salma.taps("نعم")
+    salma.sees("تم حذف معطياتكم الشخصية")
+    async with app.database.unit_of_work() as session:
+        assert await session.scalar(select(Participant)) is None

@@ -88,6 +88,7 @@ COMMANDS = [
 inbound_events = st.one_of(
     st.builds(lambda t: (InboundKind.TEXT, t), st.text(max_size=150)),
     st.builds(lambda t: (InboundKind.TEXT, t), st.sampled_from(COMMANDS)),
+    st.builds(lambda t: (InboundKind.TEXT, "/" + t), st.text(max_size=40)),
     st.builds(
         lambda t: (InboundKind.TEXT, t),
         st.sampled_from(["1", "2", "٣", "۴", "7", "Berkane", "بركان", "0612345678", "a@b.ma"]),
