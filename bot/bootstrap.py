@@ -9,21 +9,24 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from bot.collectivity_import import ensure_seeded
 from bot.config import Settings
 from bot.directory import Directory
 from bot.i18n import Catalogs
-from db.models import Event
+from db.models import Event, InboundUpdate
 from db.session import Database
 from handlers.context import Services
 from handlers.conversation import Conversation
 from handlers.wording import command_menu
 
 log = logging.getLogger("tawasul.bootstrap")
+UPDATE_MEMORY = timedelta(days=10)
+"""Telegram keeps undelivered updates for 24 hours and WhatsApp retries a failed webhook
+for up to 7 days: ten days of handled ids covers both."""
 
 
 def utc_now() -> datetime:
@@ -91,6 +94,15 @@ async def sync_event(database: Database, settings: Settings) -> int:
         return event.id
 
 
+async def forget_old_updates(database: Database, now: datetime) -> int:
+    """Drop handled update ids past any platform's re-delivery window."""
+    async with database.unit_of_work() as session:
+        result = await session.execute(
+            delete(InboundUpdate).where(InboundUpdate.received_at < now - UPDATE_MEMORY)
+        )
+        return result.rowcount or 0
+
+
 async def bootstrap(
     settings: Settings,
     *,
@@ -104,6 +116,7 @@ async def bootstrap(
     if seeded is not None:
         log.info("collectivities loaded into an empty database: %s created", seeded.created)
     event_id = await sync_event(database, settings)
+    await forget_old_updates(database, clock())
     services = Services(
         settings=settings,
         catalogs=catalogs or Catalogs(settings.locales, settings.default_locale),

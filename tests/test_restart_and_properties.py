@@ -140,3 +140,17 @@ async def assert_every_profile_is_whole(app):
             assert participant.consented_at is not None
             assert await session.get(Collectivity, participant.collectivity_id) is not None
             assert participant.locale in ("ar", "fr", "en")
+
+
+async def test_handled_update_ids_are_forgotten_after_ten_days(sqlite_url, clock):
+    settings = load_settings(environ={})
+    app = await bootstrap(settings, database=Database(sqlite_url), clock=clock)
+    hello = Inbound.message("telegram", "3002", "/help", update_id="900")
+    assert await app.conversation.handle(hello)
+    assert await app.conversation.handle(hello) == []
+    await app.close()
+
+    clock.advance(days=11)
+    later = await bootstrap(settings, database=Database(sqlite_url), clock=clock)
+    assert await later.conversation.handle(hello), "an id that old is a new update"
+    await later.close()
