@@ -54,7 +54,8 @@ class Database:
 
     def __init__(self, url: str, *, echo: bool = False) -> None:
         self.url = async_url(url)
-        self.engine: AsyncEngine = create_async_engine(self.url, echo=echo)
+        # hide_parameters: an error message must never carry a name or a phone number.
+        self.engine: AsyncEngine = create_async_engine(self.url, echo=echo, hide_parameters=True)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)

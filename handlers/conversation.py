@@ -71,6 +71,33 @@ class Conversation:
         self.services = services
 
     async def handle(self, inbound: Inbound) -> list[Reply]:
+        """Handle one event; on an unexpected failure nothing is kept and the person is told.
+
+        The failed unit of work is rolled back, update id included, so a platform that
+        delivers the update again gets a second chance.
+        """
+        try:
+            return await self._handle(inbound)
+        except Exception:
+            log.exception("update failed channel=%s", inbound.channel)
+            tr = self.services.catalogs.translator(await self._known_locale(inbound))
+            return [Reply(tr._("Sorry, something went wrong on our side. Please try again."))]
+
+    async def _known_locale(self, inbound: Inbound) -> str | None:
+        """The person's language if it can still be read, for the apology."""
+        try:
+            async with self.database.unit_of_work() as session:
+                return await session.scalar(
+                    select(ChannelAccount.locale).where(
+                        ChannelAccount.channel == inbound.channel,
+                        ChannelAccount.external_id == inbound.external_id,
+                    )
+                )
+        except Exception:
+            log.exception("reading the language for an apology failed")
+            return None
+
+    async def _handle(self, inbound: Inbound) -> list[Reply]:
         try:
             async with self.database.unit_of_work() as session:
                 if inbound.update_id is not None and not await _first_delivery(

@@ -242,3 +242,23 @@ async def test_a_delivery_seen_twice_has_no_second_effect(app):
     assert again == []
     name = await app.conversation.handle(Inbound.message("telegram", "1011", "Ali", "79"))
     assert "Which collectivity" in name[0].text
+
+
+async def test_a_failure_inside_the_core_is_apologised_for_and_nothing_is_kept(app, monkeypatch):
+    from handlers import conversation
+    from handlers.flow import Flow, Step
+
+    async def broken(ctx, answer):
+        raise RuntimeError("disk on fire")
+
+    sara = Person(app.conversation, "1012")
+    await sara.says("/start")
+    await sara.taps("English")
+    registration = conversation.FLOWS["registration"]
+    steps = {**registration.steps, "name": Step(registration.steps["name"].prompt, broken)}
+    monkeypatch.setitem(conversation.FLOWS, "registration", Flow("registration", "language", steps))
+    await sara.says("Sara")
+    sara.sees("Sorry, something went wrong on our side.")
+    monkeypatch.undo()
+    await sara.says("Sara")
+    sara.sees("Which collectivity")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import string
 
 from hypothesis import HealthCheck, given
@@ -102,7 +103,7 @@ inbound_events = st.one_of(
 )
 
 
-def test_random_input_never_breaks_the_engine(tmp_path):
+def test_random_input_never_breaks_the_engine(tmp_path, caplog):
     runner = asyncio.Runner()
     settings = load_settings(environ={})
     app = runner.run(bootstrap(settings, database=Database(f"sqlite:///{tmp_path}/p.db")))
@@ -127,6 +128,8 @@ def test_random_input_never_breaks_the_engine(tmp_path):
     try:
         conversation()
         runner.run(assert_every_profile_is_whole(app))
+        failures = [r for r in caplog.records if r.levelno >= logging.ERROR]
+        assert not failures, failures[0].getMessage()
     finally:
         runner.run(app.close())
         runner.close()
