@@ -207,7 +207,7 @@ class Conversation:
             case "language":
                 return await self._enter(ctx, LANGUAGE_FLOW)
             case "cancel":
-                return self._cancel(ctx)
+                return await self._cancel(ctx)
             case "delete_me" | "deleteme":
                 if ctx.participant is None and ctx.flow is None:
                     return await self._aside(ctx, tr._("No personal data is stored about you."))
@@ -251,10 +251,14 @@ class Conversation:
         ctx.flow, ctx.step, ctx.data = REGISTRATION_NAME, registration.REGISTRATION.first, data
         return replies + await self._ask(ctx)
 
-    def _cancel(self, ctx: Context) -> list[Reply]:
+    async def _cancel(self, ctx: Context) -> list[Reply]:
         tr = ctx.tr
         if ctx.flow is None:
             return [Reply(tr._("There is nothing to cancel.") + "\n\n" + help_text(tr))]
+        resume = ctx.data.pop(RESUME, None)
+        if resume:
+            ctx.flow, ctx.step = resume
+            return await self._ask(ctx, tr._("Cancelled."))
         was = ctx.flow
         ctx.flow, ctx.step, ctx.data = None, None, {}
         if was == registration.REGISTRATION.name:

@@ -262,3 +262,18 @@ async def test_a_failure_inside_the_core_is_apologised_for_and_nothing_is_kept(a
     monkeypatch.undo()
     await sara.says("Sara")
     sara.sees("Which collectivity")
+
+
+async def test_cancelling_a_side_step_returns_to_the_registration(app):
+    ali = Person(app.conversation, "1013")
+    await ali.says("/start")
+    await ali.taps("English")
+    await ali.says("Ali")
+    await ali.says("/language")
+    await ali.says("/cancel")
+    ali.sees("Cancelled.", "Which collectivity")
+    await ali.says("/delete_me")
+    await ali.taps("No, keep it")
+    ali.sees("Nothing was erased.", "Which collectivity")
+    await ali.says("berkane")
+    ali.sees("Which one is yours?")
