@@ -288,3 +288,23 @@ async def test_a_restarted_bot_picks_up_where_the_stopped_one_left(telegram):
         str(first),
         str(second),
     ], "the first update comes again with its id, so the core can recognise it"
+
+
+async def test_buttons_after_a_typed_phone_replace_the_share_contact_keyboard(telegram):
+    replies = iter(
+        [
+            [Reply("شارك رقم هاتفك", (Option("skip", "تخطي"),), contact_request="📱 مشاركة رقمي")],
+            [Reply("ما هو بريدكم الإلكتروني؟", (Option("skip", "تخطي"),))],
+        ]
+    )
+    core = FakeConversation(lambda inbound: next(replies))
+    async with running(telegram, core):
+        telegram.push_text(AMINA, "التسجيل")
+        await bot_says(telegram, AMINA, 1)
+        telegram.push_text(AMINA, "0612345678")
+        _request, email = await bot_says(telegram, AMINA, 2)
+        await asyncio.to_thread(telegram.wait_for_calls, "editMessageReplyMarkup", 1, 5.0)
+
+    assert email["reply_markup"] == {"remove_keyboard": True}
+    buttons = telegram.message(email["message_id"])["reply_markup"]["inline_keyboard"]
+    assert buttons == [[{"text": "تخطي", "callback_data": "skip"}]]

@@ -196,11 +196,32 @@ class TelegramChannel:
         markup = self._markup_for(chat_id, reply)
         *parts, last = split_text(reply.text)
         for part in parts:
-            if await _send(bot, chat_id, part, None) is _Outcome.BLOCKED:
+            if (await _send(bot, chat_id, part, None))[0] is _Outcome.BLOCKED:
                 return False
-        outcome = await _send(bot, chat_id, last, markup)
+        if isinstance(markup, InlineKeyboardMarkup) and chat_id in self._reply_keyboards:
+            return await self._send_replacing_keyboard(bot, chat_id, last, markup)
+        outcome, _sent = await _send(bot, chat_id, last, markup)
         if outcome is _Outcome.SENT:
             self._remember_keyboard(chat_id, markup)
+        return outcome is not _Outcome.BLOCKED
+
+    async def _send_replacing_keyboard(
+        self, bot: Bot, chat_id: int, text: str, buttons: InlineKeyboardMarkup
+    ) -> bool:
+        """A message carries one keyboard: remove the share-contact one, then add the buttons.
+
+        Telegram lets a bot add an inline keyboard to its own message that has none; if the
+        edit fails, the text is sent again with its buttons so the choice stays possible.
+        """
+        outcome, sent = await _send(bot, chat_id, text, ReplyKeyboardRemove())
+        if outcome is not _Outcome.SENT:
+            return outcome is not _Outcome.BLOCKED
+        self._reply_keyboards.discard(chat_id)
+        try:
+            await sent.edit_reply_markup(reply_markup=buttons)
+        except TelegramError as exc:
+            log.warning("adding buttons to message %s failed: %s", sent.message_id, exc.message)
+            outcome, _sent = await _send(bot, chat_id, text, buttons)
         return outcome is not _Outcome.BLOCKED
 
     def _markup_for(self, chat_id: int, reply: Reply) -> Markup:
@@ -306,16 +327,18 @@ def file_url(base_url: str) -> str:
     return f"{head}/file/bot{tail}" if found else base_url
 
 
-async def _send(bot: Bot, chat_id: int, text: str, markup: Markup) -> _Outcome:
+async def _send(
+    bot: Bot, chat_id: int, text: str, markup: Markup
+) -> tuple[_Outcome, Message | None]:
     try:
-        await bot.send_message(chat_id, text, reply_markup=markup)
+        message = await bot.send_message(chat_id, text, reply_markup=markup)
     except Forbidden:
         log.warning("chat %s has blocked the bot: message dropped", chat_id)
-        return _Outcome.BLOCKED
+        return _Outcome.BLOCKED, None
     except TelegramError as exc:
         log.warning("sending to chat %s failed (%s): %s", chat_id, type(exc).__name__, exc.message)
-        return _Outcome.FAILED
-    return _Outcome.SENT
+        return _Outcome.FAILED, None
+    return _Outcome.SENT, message
 
 
 async def _answer(query: CallbackQuery, update_id: int) -> None:
