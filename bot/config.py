@@ -22,7 +22,7 @@ from babel import Locale, UnknownLocaleError
 SUPPORTED_LOCALES = ("ar", "fr", "en")
 CHANNELS = ("telegram", "whatsapp", "console")
 LOCAL_CONFIG = "config.toml"
-GRANT = re.compile(r"^(telegram|whatsapp|console):[A-Za-z0-9_.+-]{1,64}$")
+GRANT = re.compile(rf"^({'|'.join(CHANNELS)}):[A-Za-z0-9_.+-]{{1,64}}$")
 
 
 class ConfigError(Exception):

@@ -51,6 +51,14 @@ def parse_command(text: str) -> Command | None:
     return Command(head.split("@", 1)[0].casefold(), argument.strip())
 
 
+def _sender_is(inbound: Inbound) -> tuple:
+    """The condition that picks the sender's channel account."""
+    return (
+        ChannelAccount.channel == inbound.channel,
+        ChannelAccount.external_id == inbound.external_id,
+    )
+
+
 async def _first_delivery(session: AsyncSession, inbound: Inbound, now: datetime) -> bool:
     """Record the update id; False when it was already handled."""
     key = (inbound.channel, inbound.update_id)
@@ -88,10 +96,7 @@ class Conversation:
         try:
             async with self.database.unit_of_work() as session:
                 return await session.scalar(
-                    select(ChannelAccount.locale).where(
-                        ChannelAccount.channel == inbound.channel,
-                        ChannelAccount.external_id == inbound.external_id,
-                    )
+                    select(ChannelAccount.locale).where(*_sender_is(inbound))
                 )
         except Exception:
             log.exception("reading the language for an apology failed")
@@ -125,12 +130,7 @@ class Conversation:
         return replies
 
     async def _context(self, session: AsyncSession, inbound: Inbound) -> Context:
-        account = await session.scalar(
-            select(ChannelAccount).where(
-                ChannelAccount.channel == inbound.channel,
-                ChannelAccount.external_id == inbound.external_id,
-            )
-        )
+        account = await session.scalar(select(ChannelAccount).where(*_sender_is(inbound)))
         if account is None:
             account = ChannelAccount(
                 channel=inbound.channel,

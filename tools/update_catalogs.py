@@ -17,7 +17,6 @@ from babel.messages.pofile import read_po, write_po
 ROOT = Path(__file__).resolve().parent.parent
 LOCALES = ROOT / "locales"
 POT = LOCALES / "messages.pot"
-COMMON = ["--no-wrap", "--no-location"]
 
 
 def pybabel(*arguments: str) -> None:
@@ -46,7 +45,8 @@ def main() -> None:
         "-k",
         "N_",
         "--sort-output",
-        *COMMON,
+        "--no-wrap",
+        "--no-location",
         "--omit-header",
         "-o",
         str(POT),

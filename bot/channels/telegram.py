@@ -216,7 +216,7 @@ class TelegramChannel:
         outcome, sent = await _send(bot, chat_id, text, ReplyKeyboardRemove())
         if outcome is not _Outcome.SENT:
             return outcome is not _Outcome.BLOCKED
-        self._reply_keyboards.discard(chat_id)
+        self._remember_keyboard(chat_id, ReplyKeyboardRemove())
         try:
             await sent.edit_reply_markup(reply_markup=buttons)
         except TelegramError as exc:
