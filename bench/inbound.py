@@ -14,14 +14,11 @@ import json
 import statistics
 import tempfile
 import time
-import uuid
 from pathlib import Path
-
-import asyncpg
-from sqlalchemy.engine import make_url
 
 from bot.bootstrap import bootstrap
 from bot.config import load_settings
+from db.scratch import create_database, drop_database
 from db.session import Database
 from handlers.messages import Inbound
 
@@ -94,19 +91,14 @@ async def main() -> None:
         print(json.dumps(result))
 
     if arguments.postgres:
-        server = make_url(arguments.postgres).set(drivername="postgresql")
-        name = f"tawasul_bench_{uuid.uuid4().hex[:8]}"
-        admin = await asyncpg.connect(server.render_as_string(hide_password=False))
-        await admin.execute(f'CREATE DATABASE "{name}"')
+        url = await create_database(arguments.postgres, prefix="tawasul_bench")
         try:
-            url = server.set(database=name).render_as_string(hide_password=False)
             result = await run_case(
                 "inbound_postgresql", url, arguments.people, arguments.concurrency
             )
             print(json.dumps(result))
         finally:
-            await admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-            await admin.close()
+            await drop_database(arguments.postgres, url)
 
 
 if __name__ == "__main__":

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import os
-import uuid
 from datetime import UTC, datetime, timedelta
 
-import asyncpg
 import pytest
-from sqlalchemy.engine import make_url
 
 from bot.bootstrap import bootstrap
 from bot.config import load_settings
+from db.scratch import create_database, drop_database
 from db.session import Database
 
 POSTGRES_URL = os.environ.get("TAWASUL_TEST_POSTGRES_URL")
@@ -34,31 +32,6 @@ class FakeClock:
         self.current += timedelta(**delta)
 
 
-def _admin_dsn() -> str:
-    url = make_url(POSTGRES_URL).set(drivername="postgresql")
-    return url.render_as_string(hide_password=False)
-
-
-async def create_postgres_database() -> str:
-    """A fresh database for one test; returns its URL."""
-    name = f"tawasul_test_{uuid.uuid4().hex[:16]}"
-    connection = await asyncpg.connect(_admin_dsn())
-    try:
-        await connection.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await connection.close()
-    return make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-
-
-async def drop_postgres_database(url: str) -> None:
-    name = make_url(url).database
-    connection = await asyncpg.connect(_admin_dsn())
-    try:
-        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await connection.close()
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 async def database(request, tmp_path):
     """An empty database upgraded to head, on each backend."""
@@ -67,14 +40,14 @@ async def database(request, tmp_path):
     else:
         if not POSTGRES_URL:
             pytest.skip(POSTGRES_HINT)
-        url = await create_postgres_database()
+        url = await create_database(POSTGRES_URL, prefix="tawasul_test")
     db = Database(url)
     try:
         yield db
     finally:
         await db.close()
         if request.param == "postgresql":
-            await drop_postgres_database(url)
+            await drop_database(POSTGRES_URL, url)
 
 
 @pytest.fixture
