@@ -11,8 +11,7 @@ from db.models import DialogueState, Participant
 
 async def at_name_step(app, who="2001") -> Person:
     person = Person(app.conversation, who)
-    await person.says("/start")
-    await person.taps("English")
+    await person.begins("English")
     person.sees("What is your full name?")
     return person
 

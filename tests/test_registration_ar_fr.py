@@ -61,8 +61,7 @@ async def test_full_registration_in_arabic_with_a_deep_link(app):
 async def test_arabic_search_is_forgiving(app):
     for number, typed in enumerate(["بركان", "بركـــان", "بَرْكان", "Berkane", "berkan"]):
         person = Person(app.conversation, f"41{number}")
-        await person.says("/start")
-        await person.taps("العربية")
+        await person.begins("العربية")
         await person.says("أحمد")
         await person.says(typed)
         assert any("بركان" in label for label in person.labels), typed
@@ -71,8 +70,7 @@ async def test_arabic_search_is_forgiving(app):
 async def test_full_registration_in_french_with_corrections(app):
     youssef = Person(app.conversation, "4002")
 
-    await youssef.says("/start")
-    await youssef.taps("Français")
+    await youssef.begins("Français")
     youssef.sees("Quels sont vos nom et prénom ?")
 
     await youssef.says("Youssef Amrani")
@@ -105,16 +103,22 @@ async def test_full_registration_in_french_with_corrections(app):
     youssef.sees("Youssef Amrani", "Langue : Français")
 
 
-async def test_refusing_consent_in_arabic(app):
-    salma = Person(app.conversation, "4003")
-    await salma.says("/start")
-    await salma.taps("العربية")
+async def salma_at_consent(app, who: str, typed_place: str) -> Person:
+    """Salma registers in Arabic, finding Oujda as typed, up to the consent question."""
+    salma = Person(app.conversation, who)
+    await salma.begins("العربية")
     await salma.says("سلمى بناني")
-    await salma.says("وجدة")
+    await salma.says(typed_place)
     await salma.taps("جماعة وجدة")
     await salma.says("رئيسة مصلحة")
     await salma.taps("تخطي")
     await salma.taps("تخطي")
+    salma.sees("رقم 09.08")
+    return salma
+
+
+async def test_refusing_consent_in_arabic(app):
+    salma = await salma_at_consent(app, "4003", "وجدة")
     await salma.taps("لا أوافق")
     salma.sees("/start")
     async with app.database.unit_of_work() as session:
@@ -122,15 +126,7 @@ async def test_refusing_consent_in_arabic(app):
 
 
 async def test_erasing_personal_data_in_arabic(app):
-    salma = Person(app.conversation, "4004")
-    await salma.says("/start")
-    await salma.taps("العربية")
-    await salma.says("سلمى بناني")
-    await salma.says("Oujda")
-    await salma.taps("جماعة وجدة")
-    await salma.says("رئيسة مصلحة")
-    await salma.taps("تخطي")
-    await salma.taps("تخطي")
+    salma = await salma_at_consent(app, "4004", "Oujda")
     await salma.taps("أوافق")
     await salma.taps("تأكيد")
 

@@ -9,8 +9,7 @@ from db.models import ChannelAccount, DialogueState, EventRegistration, Particip
 
 
 async def register(person: Person, *, name="Sara Bennani", place="Berkane") -> None:
-    await person.says("/start")
-    await person.taps("English")
+    await person.begins("English")
     await person.says(name)
     await person.says(place)
     await person.taps("Commune of Berkane")
@@ -95,8 +94,7 @@ async def test_registered_person_who_starts_again_gets_the_profile_not_a_new_reg
 
 async def test_corrections_from_the_summary(app):
     omar = Person(app.conversation, "1003")
-    await omar.says("/start")
-    await omar.taps("English")
+    await omar.begins("English")
     await omar.says("Omar Tazi")
     await omar.says("oujda")
     await omar.taps("Commune of Oujda")
@@ -145,8 +143,7 @@ async def test_typed_numbers_and_labels_answer_choices(app):
 
 async def test_refusing_consent_keeps_nothing(app):
     nadia = Person(app.conversation, "1005")
-    await nadia.says("/start")
-    await nadia.taps("English")
+    await nadia.begins("English")
     await nadia.says("Nadia Alaoui")
     await nadia.says("Saïdia")
     await nadia.taps("Saïdia")
@@ -202,8 +199,7 @@ async def test_unknown_invitation_code_is_said_and_registration_goes_on(app):
 
 async def test_cancel_drops_the_draft(app):
     ali = Person(app.conversation, "1009")
-    await ali.says("/start")
-    await ali.taps("English")
+    await ali.begins("English")
     await ali.says("Ali")
     await ali.says("/cancel")
     ali.sees("Registration cancelled")
@@ -214,8 +210,7 @@ async def test_cancel_drops_the_draft(app):
 
 async def test_language_can_be_switched_in_the_middle_and_the_step_resumes(app):
     ali = Person(app.conversation, "1010")
-    await ali.says("/start")
-    await ali.taps("English")
+    await ali.begins("English")
     await ali.says("Ali")
     ali.sees("Which collectivity")
     await ali.says("/language")
@@ -252,8 +247,7 @@ async def test_a_failure_inside_the_core_is_apologised_for_and_nothing_is_kept(a
         raise RuntimeError("disk on fire")
 
     sara = Person(app.conversation, "1012")
-    await sara.says("/start")
-    await sara.taps("English")
+    await sara.begins("English")
     registration = conversation.FLOWS["registration"]
     steps = {**registration.steps, "name": Step(registration.steps["name"].prompt, broken)}
     monkeypatch.setitem(conversation.FLOWS, "registration", Flow("registration", "language", steps))
@@ -266,8 +260,7 @@ async def test_a_failure_inside_the_core_is_apologised_for_and_nothing_is_kept(a
 
 async def test_cancelling_a_side_step_returns_to_the_registration(app):
     ali = Person(app.conversation, "1013")
-    await ali.says("/start")
-    await ali.taps("English")
+    await ali.begins("English")
     await ali.says("Ali")
     await ali.says("/language")
     await ali.says("/cancel")

@@ -30,6 +30,11 @@ class Person:
             Inbound.message(self.channel, self.external_id, text, self._update_id())
         )
 
+    async def begins(self, language: str) -> list[Reply]:
+        """Send /start and tap the language: the opening of every registration."""
+        await self.says("/start")
+        return await self.taps(language)
+
     async def taps(self, label: str) -> list[Reply]:
         """Tap the button whose label contains ``label`` in the last message with options."""
         options = self.options
