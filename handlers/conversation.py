@@ -322,7 +322,7 @@ class Conversation:
                     return Answer(text=inbound.text)
                 if not inbound.text.strip():
                     return Stay(tr._("I received an empty message."))
-                return Stay(tr._("Please choose one of the options: tap it, or type its number."))
+                return Stay(tr._("Please choose one of the options offered."))
         return Stay(tr._("Sorry, I can only read text here."))
 
     async def _apply(self, ctx: Context, outcome: Outcome) -> list[Reply]:

@@ -70,17 +70,17 @@ async def ask_language(ctx: Context) -> Reply:
     lines = [
         catalogs.translator(locale)._("Please choose your language.") for locale in catalogs.locales
     ]
+    welcome = ctx.tr._(
+        "Welcome to Tawasul, the digital assistant of the focal points of the "
+        "territorial collectivities that are members of REMACTO."
+    )
     invited = await ctx.services.directory.get(ctx.session, ctx.data.get("collectivity_id") or 0)
     if invited is not None:
-        lines.insert(
-            0,
-            ctx.tr._(
-                "Welcome to Tawasul! Your invitation is for: {collectivity}.",
-                collectivity=collectivity_label(ctx.tr, invited),
-            ),
+        welcome += "\n" + ctx.tr._(
+            "Your invitation is addressed to: {collectivity}.",
+            collectivity=collectivity_label(ctx.tr, invited),
         )
-    else:
-        lines.insert(0, ctx.tr._("Welcome to Tawasul, the networking companion of REMACTO."))
+    lines.insert(0, welcome)
     options = tuple(Option(f"lang:{locale}", LANGUAGE_NAMES[locale]) for locale in catalogs.locales)
     return Reply("\n".join(lines), options)
 
@@ -384,7 +384,7 @@ async def confirm(ctx: Context) -> Outcome:
     event = ctx.services.settings.event
     done = tr._(
         "Thank you, {name}: your registration is complete. "
-        "See you at {event} on {date} in {place}.",
+        "We look forward to seeing you at the {event} on {date} in {place}.",
         name=participant.full_name,
         event=event.name.get(ctx.locale),
         date=tr.date(event.date),

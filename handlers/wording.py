@@ -26,8 +26,11 @@ def command_menu(tr: Translator) -> list[tuple[str, str]]:
 
 def help_text(tr: Translator) -> str:
     lines = [tr._("Here is what I can do:")]
-    lines += [f"/{name} — {description}" for name, description in command_menu(tr)]
-    lines.append(tr._("You can answer a question by tapping a button or typing its number."))
+    lines += [
+        tr._("{command} — {description}", command=Ltr(f"/{name}"), description=description)
+        for name, description in command_menu(tr)
+    ]
+    lines.append(tr._("To answer a question, choose one of the options offered or write your answer."))
     return "\n".join(lines)
 
 
@@ -37,8 +40,8 @@ def text_problem(tr: Translator, problem: TextProblem, max_length: int = 120) ->
             return tr._("I received an empty message.")
         case TextProblem.TOO_LONG:
             return tr.ngettext(
-                "That is too long: please keep it under {n} character.",
-                "That is too long: please keep it under {n} characters.",
+                "That is too long: please keep it to {n} character.",
+                "That is too long: please keep it to {n} characters or fewer.",
                 max_length,
             )
         case TextProblem.ONLY_EMOJI:

@@ -42,7 +42,7 @@ async def test_media_where_text_is_expected(app, media, answer):
         ("", "I received an empty message."),
         ("   \n\t ", "I received an empty message."),
         ("😀🎉👍", "not only symbols or emoji"),
-        ("x" * 121, "keep it under 120 characters"),
+        ("x" * 121, "keep it to 120 characters or fewer"),
         ("Sara\u202eBennani", "without hidden formatting characters"),
         ("Sara\x07Bennani", "without hidden formatting characters"),
         ("/frobnicate", "I do not know the command /frobnicate"),
@@ -104,7 +104,7 @@ async def test_text_where_a_button_is_expected(app):
     person = Person(app.conversation, "2004")
     await person.says("/start")
     await person.says("German please")
-    person.sees("يرجى اختيار أحد الخيارات", "بكتابة رقمه")
+    person.sees("يرجى اختيار أحد الخيارات", "يرجى اختيار أحد الخيارات المقترحة")
     await person.says("9")
     person.sees("يرجى اختيار أحد الخيارات")
     assert len(person.labels) == 3

@@ -130,3 +130,53 @@ def test_latin_values_are_isolated_inside_arabic_sentences(catalogs):
 def test_unknown_locale_falls_back_to_the_default(catalogs):
     assert catalogs.translator("de").locale == "ar"
     assert catalogs.translator(None).locale == "ar"
+
+
+# «جماعة» alone is a commune: a collectivity of any kind is «جماعة ترابية».
+ARABIC_COLLECTIVITY = re.compile(r"جماع\w*(?!\w)(?!\s+(?:ال)?ترابي)")
+
+
+def arabic_strings_about_collectivities():
+    for message in catalog("ar"):
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        if not message.id or not any("collectivit" in text.casefold() for text in ids):
+            continue
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        yield from ((ids[0], text) for text in strings)
+
+
+def test_arabic_says_jamaa_turabiya_for_a_collectivity():
+    found = list(arabic_strings_about_collectivities())
+    assert len(found) > 5
+    wrong = [(msgid, text) for msgid, text in found if ARABIC_COLLECTIVITY.search(text)]
+    assert not wrong, wrong
+
+
+def test_the_collectivity_rule_catches_a_bare_jamaa():
+    assert ARABIC_COLLECTIVITY.search("يرجى اختيار جماعتكم.")
+    assert ARABIC_COLLECTIVITY.search("وجدت جماعتين")
+    assert not ARABIC_COLLECTIVITY.search("يرجى اختيار جماعتكم الترابية.")
+    assert not ARABIC_COLLECTIVITY.search("ما الجماعة الترابية التي تمثلونها؟")
+
+
+FRENCH_SPACE_BEFORE = re.compile(r"(?<![0-9/])[ \u00a0]?[;:?!»](?![0-9/])")
+
+
+def french_strings():
+    for message in catalog("fr"):
+        if message.id:
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            yield from strings
+
+
+def test_french_punctuation_is_held_by_narrow_no_break_spaces():
+    problems = []
+    for text in french_strings():
+        for match in FRENCH_SPACE_BEFORE.finditer(text):
+            before = text[match.start() - 1] if match.start() else ""
+            if not match.group().startswith("\u202f") and before != "\u202f":
+                problems.append(text)
+        if re.search(r"«(?!\u202f)", text):
+            problems.append(text)
+    assert not problems, problems
+    assert any("\u202f?" in text for text in french_strings())

@@ -13,18 +13,24 @@ async def test_full_registration_in_arabic_with_a_deep_link(app):
     fatima = Person(app.conversation, "4001")
 
     await fatima.says("/start berkane-2024")
-    fatima.sees("مرحبًا بكم في «تواصل»", "تخص دعوتكم: جماعة بركان", "يرجى اختيار لغتكم.")
+    fatima.sees(
+        "مرحبًا بكم في «تواصل»، المساعد الرقمي لنقاط الاتصال لدى الجماعات الترابية الأعضاء في "
+        "الشبكة المغربية للجماعات الترابية المنفتحة – ريماكتو.",
+        "دعوتكم موجّهة إلى: جماعة بركان.",
+        "يرجى اختيار لغتكم.",
+    )
+    fatima.does_not_see("رفيقكم في التشبيك")
     assert fatima.labels[0] == "العربية"
 
     await fatima.taps("العربية")
     fatima.sees("ما اسمكم الكامل؟")
 
     await fatima.says("فاطمة الزهراء العلوي")
-    fatima.sees("ما صفتكم أو مهمتكم داخل جماعتكم؟")
+    fatima.sees("ما صفتكم أو مهمتكم داخل جماعتكم الترابية؟")
 
     await fatima.says("مكلفة بالتعاون اللامركزي")
     fatima.sees("رقم هاتف")
-    assert fatima.labels == ["تخطي"]
+    assert fatima.labels == ["تخطّي هذه الخطوة"]
 
     await fatima.says("٠٦ ١٢ ٣٤ ٥٦ ٧٨")
     fatima.sees("عنوان بريدكم الإلكتروني")
@@ -47,7 +53,11 @@ async def test_full_registration_in_arabic_with_a_deep_link(app):
     fatima.sees("يرجى التحقق من معطياتكم:", "الصفة: منسقة الشراكات")
 
     await fatima.taps("تأكيد")
-    fatima.sees("تم تسجيلكم بنجاح", "13 نونبر 2024", "السعيدية", "/delete_me")
+    fatima.sees(
+        "شكرًا لكم فاطمة الزهراء العلوي، تم تسجيلكم بنجاح. نتطلع إلى لقائكم خلال "
+        "اللقاء الوطني للشبكة المغربية للجماعات الترابية المنفتحة، يوم \u206813 نونبر 2024\u2069 بـالسعيدية.",
+        "حذف معطياتي الشخصية: \u2066/delete_me\u2069",
+    )
 
     async with app.database.unit_of_work() as session:
         participant = await session.scalar(select(Participant))
@@ -71,10 +81,10 @@ async def test_full_registration_in_french_with_corrections(app):
     youssef = Person(app.conversation, "4002")
 
     await youssef.begins("Français")
-    youssef.sees("Quels sont vos nom et prénom ?")
+    youssef.sees("Quels sont vos nom et prénom\u202f?")
 
     await youssef.says("Youssef Amrani")
-    youssef.sees("Quelle collectivité représentez-vous ?")
+    youssef.sees("Quelle collectivité territoriale représentez-vous\u202f?")
 
     await youssef.says("Parcourir par région")
     youssef.sees("Veuillez choisir votre région.")
@@ -90,17 +100,20 @@ async def test_full_registration_in_french_with_corrections(app):
     youssef.sees("ne ressemble pas à une adresse e-mail")
     await youssef.says("youssef@example.ma")
     await youssef.taps("J'accepte")
-    youssef.sees("Veuillez vérifier vos informations", "Nom : Youssef Amrani")
+    youssef.sees("Veuillez vérifier vos informations", "Nom\u202f: Youssef Amrani")
 
     await youssef.taps("Corriger le numéro")
     await youssef.taps("Passer")
-    youssef.sees("Téléphone : non renseigné")
+    youssef.sees("Téléphone\u202f: non renseigné")
 
     await youssef.taps("Confirmer")
-    youssef.sees("13 novembre 2024", "Saïdia")
+    youssef.sees(
+        "Merci, Youssef Amrani, votre inscription est confirmée. Au plaisir de vous retrouver "
+        "lors de la Rencontre nationale du réseau REMACTO, le 13 novembre 2024 à Saïdia."
+    )
 
     await youssef.says("/me")
-    youssef.sees("Youssef Amrani", "Langue : Français")
+    youssef.sees("Youssef Amrani", "Langue\u202f: Français")
 
 
 async def salma_at_consent(app, who: str, typed_place: str) -> Person:
@@ -111,8 +124,8 @@ async def salma_at_consent(app, who: str, typed_place: str) -> Person:
     await salma.says(typed_place)
     await salma.taps("جماعة وجدة")
     await salma.says("رئيسة مصلحة")
-    await salma.taps("تخطي")
-    await salma.taps("تخطي")
+    await salma.taps("تخطّي هذه الخطوة")
+    await salma.taps("تخطّي هذه الخطوة")
     salma.sees("رقم 09.08")
     return salma
 

@@ -65,7 +65,10 @@ async def test_full_registration_in_english(app):
     )
 
     await sara.taps("Confirm")
-    sara.sees("your registration is complete", "13 November 2024", "Saïdia")
+    sara.sees(
+        "Thank you, Sara Bennani: your registration is complete. We look forward to seeing you "
+        "at the REMACTO national meeting on 13 November 2024 in Saïdia."
+    )
 
     async with app.database.unit_of_work() as session:
         participant = await session.scalar(select(Participant))

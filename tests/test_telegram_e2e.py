@@ -76,7 +76,7 @@ async def test_registration_over_telegram_survives_a_restart(telegram, tmp_path)
     (language,) = await hind.says("/start")
     assert "العربية" in str(language["reply_markup"])
     (name,) = await hind.taps(language, "Français")
-    assert name["text"] == "Quels sont vos nom et prénom ?"
+    assert name["text"] == "Quels sont vos nom et prénom\u202f?"
     assert telegram.calls("answerCallbackQuery")
     assert telegram.message(language["message_id"])["text"].endswith("✓ Français")
     assert not telegram.message(language["message_id"]).get("reply_markup")

@@ -4,22 +4,39 @@ from __future__ import annotations
 
 import itertools
 
+from bidi import lines_laid_out_left_to_right
+
 from handlers.messages import Inbound, Reply
 
 _update_ids = itertools.count(1)
 
 
+ARABIC = "العربية"
+OTHER_LANGUAGES = ("Français", "English")
+
+
 class Person:
-    """Someone on a channel, talking to the conversation core."""
+    """Someone on a channel, talking to the conversation core.
+
+    While the person reads Arabic (the default, until they tap another language), every
+    message they get is checked as a phone lays it out: each line holding Arabic letters
+    must run right to left.
+    """
 
     def __init__(self, conversation, external_id: str, channel: str = "telegram") -> None:
         self.conversation = conversation
         self.external_id = external_id
         self.channel = channel
         self.replies: list[Reply] = []
+        self.reads_arabic = True
 
     async def _send(self, inbound: Inbound) -> list[Reply]:
         self.replies = await self.conversation.handle(inbound)
+        if self.reads_arabic:
+            for reply in self.replies:
+                texts = [reply.text, *(option.label for option in reply.options)]
+                wrong = [line for text in texts for line in lines_laid_out_left_to_right(text)]
+                assert not wrong, f"laid out left to right on a phone: {wrong}"
         return self.replies
 
     def _update_id(self) -> str:
@@ -40,6 +57,8 @@ class Person:
         options = self.options
         matches = [option for option in options if label in option.label]
         assert matches, f"no button {label!r} among {[o.label for o in options]}"
+        if matches[0].key.startswith("lang:"):
+            self.reads_arabic = matches[0].label == ARABIC
         return await self._send(
             Inbound.choice(self.channel, self.external_id, matches[0].key, self._update_id())
         )

@@ -3,7 +3,8 @@
 Run after changing user-facing text: ``python tools/update_catalogs.py``. The
 English catalog is filled with the source text; Arabic and French entries that
 are new come out empty (or fuzzy) and the catalog test fails until they are
-translated.
+translated. French spaces before ; : ? ! and inside « » become narrow no-break
+spaces, so that a phone never wraps the punctuation alone onto a line.
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ import sys
 from pathlib import Path
 
 from babel.messages.pofile import read_po, write_po
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from locales.typography import french_typography  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCALES = ROOT / "locales"
@@ -37,6 +41,22 @@ def fill_english() -> None:
         write_po(target, catalog, width=0, sort_output=True, omit_header=False)
 
 
+def fix_french() -> None:
+    """Narrow no-break spaces where French typography puts a space: before ; : ? ! and in « »."""
+    po = LOCALES / "fr" / "LC_MESSAGES" / "messages.po"
+    with po.open("rb") as source:
+        catalog = read_po(source, locale="fr")
+    for message in catalog:
+        if not message.id:
+            continue
+        if isinstance(message.string, tuple):
+            message.string = tuple(french_typography(text) for text in message.string)
+        else:
+            message.string = french_typography(message.string)
+    with po.open("wb") as target:
+        write_po(target, catalog, width=0, sort_output=True, omit_header=False)
+
+
 def main() -> None:
     pybabel(
         "extract",
@@ -55,6 +75,7 @@ def main() -> None:
     )
     pybabel("update", "-i", str(POT), "-d", str(LOCALES), "--ignore-obsolete", "--no-wrap")
     fill_english()
+    fix_french()
 
 
 if __name__ == "__main__":
