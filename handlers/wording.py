@@ -30,7 +30,9 @@ def help_text(tr: Translator) -> str:
         tr._("{command} — {description}", command=Ltr(f"/{name}"), description=description)
         for name, description in command_menu(tr)
     ]
-    lines.append(tr._("To answer a question, choose one of the options offered or write your answer."))
+    lines.append(
+        tr._("To answer a question, choose one of the options offered or write your answer.")
+    )
     return "\n".join(lines)
 
 

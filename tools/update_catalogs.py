@@ -16,7 +16,7 @@ from pathlib import Path
 from babel.messages.pofile import read_po, write_po
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from locales.typography import french_typography  # noqa: E402
+from locales.typography import french_typography
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCALES = ROOT / "locales"
