@@ -234,7 +234,7 @@ def _settings(raw: dict[str, Any], base: Path | None, environ: Mapping[str, str]
     if file_value:
         collectivities = Path(file_value)
         if not collectivities.is_absolute() and base is not None:
-            collectivities = base / collectivities
+            collectivities = base.resolve() / collectivities
         if not collectivities.is_file():
             raise ConfigError(f"collectivities.file: {collectivities} not found")
     else:

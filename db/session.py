@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import re
 import socket
 from collections.abc import AsyncIterator
@@ -147,17 +148,41 @@ def connect_error(url: URL, error: BaseException, timeout: float = CONNECT_TIMEO
     return DatabaseUnavailable(f"{where} failed on connect ({reason}): try again, or fix {FIX_URL}")
 
 
-def _sqlite_error(url: URL, error: BaseException) -> Exception:
-    file = Path(url.database or "").resolve()
+def sqlite_problem(url: URL) -> DatabaseMisconfigured | None:
+    """Why the SQLite file of ``url`` cannot be opened for writing, found before connecting.
+
+    Checked ahead because aiosqlite, after a failed connect, finishes its worker thread
+    on an event loop that may already be closed, and prints that thread's traceback.
+    """
+    if not url.database or url.database == ":memory:":
+        return None
+    file = Path(url.database).resolve()
     if not file.parent.is_dir():
         return DatabaseMisconfigured(
             f"SQLite database {file}: folder {file.parent} does not exist: "
             f"create it, or fix {FIX_URL}"
         )
-    reason = _reason(error)
+    if file.is_dir():
+        return DatabaseMisconfigured(
+            f"SQLite database {file}: is a folder: name a file in it, or fix {FIX_URL}"
+        )
+    target = file if file.exists() else file.parent
+    if not os.access(target, os.R_OK | os.W_OK) or not os.access(file.parent, os.W_OK):
+        return DatabaseMisconfigured(
+            f"SQLite database {file}: cannot be opened for writing: "
+            f"check the rights on {target}, or fix {FIX_URL}"
+        )
+    return None
+
+
+def _sqlite_error(url: URL, error: BaseException) -> Exception:
+    problem = sqlite_problem(url)
+    if problem is not None:
+        return problem
+    file = Path(url.database or "").resolve()
     return DatabaseMisconfigured(
-        f"SQLite database {file}: cannot be opened for writing ({reason}): "
-        f"check the rights on {file.parent}, or fix {FIX_URL}"
+        f"SQLite database {file}: cannot be opened ({_reason(error)}): "
+        f"check the file and its folder, or fix {FIX_URL}"
     )
 
 
@@ -213,6 +238,8 @@ class Database:
     @contextlib.asynccontextmanager
     async def _begin(self) -> AsyncIterator[AsyncConnection]:
         """A connection in a transaction; failing to connect is one of this module's errors."""
+        if self.dialect_of_url == "sqlite" and (problem := sqlite_problem(self._parsed)):
+            raise problem
         try:
             connection = await self.engine.connect()
         except (OSError, DBAPIError, TimeoutError) as error:
