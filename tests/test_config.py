@@ -207,7 +207,7 @@ def test_a_malformed_api_base_url_from_the_environment_is_refused(tmp_path):
 def test_a_relative_sqlite_path_is_taken_from_the_config_folder(tmp_path, monkeypatch):
     folder = tmp_path / "other"
     folder.mkdir()
-    path = write(folder, GOOD)
+    write(folder, GOOD)
     monkeypatch.chdir(tmp_path)
     settings = load_settings("other/config.toml", environ={})
     assert settings.database_url == f"sqlite:///{folder / 'tawasul.db'}"

@@ -11,12 +11,12 @@ import time
 from pathlib import Path
 
 import pytest
+from fake_telegram import FakeTelegramServer
 
 from db.session import Database, DatabaseMisconfigured, DatabaseUnavailable
-from tests.conftest import POSTGRES_URL
-from tests.fake_telegram import FakeTelegramServer
 
 ROOT = Path(__file__).resolve().parent.parent
+POSTGRES_URL = os.environ.get("TAWASUL_TEST_POSTGRES_URL")
 
 
 def tawasul(cwd: Path, *arguments: str, **environ: str) -> subprocess.CompletedProcess:
