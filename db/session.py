@@ -52,8 +52,8 @@ class DatabaseUnavailable(Exception):
 
 
 def hide_password(text: str) -> str:
-    """``text`` with the password of anything that looks like ``scheme://user:password@``."""
-    return re.sub(r"(://[^:/@\s]*:)[^@\s]*@", r"\1***@", text)
+    """``text`` with the password of anything that looks like ``user:password@``."""
+    return re.sub(r"([^\s:/@]+:)(?!//)[^@\s]*@", r"\1***@", text)
 
 
 def check_url(url: str) -> URL:

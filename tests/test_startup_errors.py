@@ -191,3 +191,28 @@ def test_a_token_telegram_refuses_is_configuration(tmp_path, fake_telegram):
     assert len(errors) == 1, result.stderr
     assert "refused the bot token: check TELEGRAM_BOT_TOKEN" in errors[0]
     assert "not-the-token" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("postgresql://me:hunter2@db.example/x", "PostgreSQL postgresql://me:***@db.example/x"),
+        (
+            "postgresql+asyncpg://me@db.example:5433/x",
+            "PostgreSQL postgresql://me@db.example:5433/x",
+        ),
+        ("sqlite:////srv/tawasul/t.db", "SQLite /srv/tawasul/t.db"),
+        ("sqlite://", "SQLite in memory"),
+    ],
+)
+def test_the_database_in_use_is_described_without_its_password(url, shown):
+    from db.session import describe
+
+    assert describe(url) == shown
+
+
+def test_an_unparsable_url_never_shows_a_password():
+    with pytest.raises(DatabaseMisconfigured) as raised:
+        Database("postgresql//me:hunter2@db.example/x")
+    assert "hunter2" not in str(raised.value)
+    assert "me:***@db.example" in str(raised.value)
