@@ -13,8 +13,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, select
 
-from bot.collectivity_import import ensure_seeded
-from bot.config import Settings
+from bot.collectivity_import import ImportRejected, ensure_seeded
+from bot.config import ConfigError, Settings
 from bot.directory import Directory
 from bot.i18n import Catalogs
 from db.models import Event, InboundUpdate
@@ -110,13 +110,18 @@ async def bootstrap(
     clock: Callable[[], datetime] = utc_now,
     catalogs: Catalogs | None = None,
 ) -> App:
+    """Wire the application; a start-up problem closes what was opened and is raised as
+    :class:`~bot.config.ConfigError` or one of :mod:`db.session`'s errors, each one line."""
+    owned = database is None
     database = database or Database(settings.database_url)
-    await database.upgrade()
-    seeded = await ensure_seeded(database, settings.collectivities_file)
-    if seeded is not None:
-        log.info("collectivities loaded into an empty database: %s created", seeded.created)
-    event_id = await sync_event(database, settings)
-    await forget_old_updates(database, clock())
+    try:
+        await database.upgrade()
+        log.info("database in use: %s", database.describe())
+        event_id = await _prepare(database, settings, clock())
+    except BaseException:
+        if owned:
+            await database.close()
+        raise
     services = Services(
         settings=settings,
         catalogs=catalogs or Catalogs(settings.locales, settings.default_locale),
@@ -125,3 +130,22 @@ async def bootstrap(
         event_id=event_id,
     )
     return App(settings, database, services, Conversation(database, services))
+
+
+async def _prepare(database: Database, settings: Settings, now: datetime) -> int:
+    """Seed an empty database, sync the event, forget old update ids; return the event id."""
+    try:
+        seeded = await ensure_seeded(database, settings.collectivities_file)
+    except ImportRejected as rejected:
+        first = rejected.errors[0]
+        count = len(rejected.errors)
+        raise ConfigError(
+            f"collectivities.file {settings.collectivities_file}: {count} bad "
+            f"{'row' if count == 1 else 'rows'}, the first at line {first.line}: {first.reason}; "
+            f"see them all with: tawasul collectivities import {settings.collectivities_file}"
+        ) from None
+    if seeded is not None:
+        log.info("collectivities loaded into an empty database: %s created", seeded.created)
+    event_id = await sync_event(database, settings)
+    await forget_old_updates(database, now)
+    return event_id

@@ -1,4 +1,9 @@
-"""The ``tawasul`` command."""
+"""The ``tawasul`` command line.
+
+Every problem an operator can meet at start ends in one line on stderr, never a
+traceback: exit code 2 when the configuration or the command line must change, 1 when
+a service (the database, Telegram) is down or an import was rejected.
+"""
 
 from __future__ import annotations
 
@@ -7,77 +12,257 @@ import asyncio
 import logging
 import signal
 import sys
+from importlib import metadata
 from pathlib import Path
+from typing import NoReturn
 
+from bot.channels.inbound_text import MAX_EXTERNAL_ID_LENGTH, check_external_id
 from bot.config import ConfigError, Settings, load_settings
 
+EXIT_OK = 0
+EXIT_SERVICE = 1
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+"""128 + SIGINT, what shells report for a program stopped with Ctrl-C."""
+
+DESCRIPTION = """\
+Tawasul (تواصل) is the digital assistant of the focal points of the territorial
+collectivities that are members of REMACTO: it registers them for the network's
+meetings in Arabic, French or English, on Telegram or in this terminal."""
+
+EXIT_CODES = """\
+exit codes:
+  0    done
+  1    a service is down (database, Telegram API) or an import was rejected
+  2    the configuration or the command line is wrong (the message says what to fix)
+  130  stopped with Ctrl-C
+
+The configuration file is --config PATH, else TAWASUL_CONFIG, else ./config.toml,
+else the built-in defaults. Secrets come from the environment only."""
+
+RUN_DESCRIPTION = """\
+Start the configured channels (Telegram, by long polling) until Ctrl-C or SIGTERM.
+
+environment:
+  TELEGRAM_BOT_TOKEN     the bot's token, from @BotFather (required)
+  TELEGRAM_API_BASE_URL  overrides telegram.api_base_url (e.g. a local Bot API server)
+  TAWASUL_DATABASE_URL   overrides database.url
+  TAWASUL_CONFIG         the configuration file, when --config is not given"""
+
+CONSOLE_DESCRIPTION = """\
+Chat with the bot in this terminal, as one participant (--user). Options are
+numbered: answer with the number or the words. Ctrl-D or Ctrl-C leaves.
+With a pipe on standard input, each line is one message (a scripted dialogue)."""
+
+IMPORT_DESCRIPTION = """\
+Import a CSV file of collectivities: every row, or none if one is wrong (each
+bad row is listed with its line number). Rows are matched by code: new codes are
+created, known ones updated.
+
+the file: UTF-8, comma-separated, a header line naming the columns.
+  required  code,kind,name_ar,name_fr,region_code
+  optional  invite_code,label_ar,label_fr,aliases,parent_code
+  kind         region | prefecture | province | commune
+  region_code  the two-digit code of the region (01 to 12)
+  invite_code  the start parameter of the collectivity's invitation link
+  label_ar, label_fr  the official label («جماعة السعيدية», « Commune de Saïdia »);
+               without them it is derived from the kind and the name
+  aliases      other spellings people type, separated by | (e.g. Fez|Fès)
+  parent_code  the code of the province or prefecture a commune belongs to"""
+
+CODES_DESCRIPTION = """\
+Print the invite codes and their Telegram deep links, one collectivity a line,
+tab-separated after a header line: code, invite_code, link, name_fr, name_ar."""
+
+CODES_HEADER = "code\tinvite_code\tlink\tname_fr\tname_ar"
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage errors in one line, like every other error of the command."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def _user(value: str) -> str:
+    try:
+        return check_external_id(value)
+    except ValueError as problem:
+        raise argparse.ArgumentTypeError(str(problem)) from None
+
+
+def _version() -> str:
+    try:
+        return metadata.version("tawasul")
+    except metadata.PackageNotFoundError:
+        return "unknown (not installed)"
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="tawasul", description=__doc__)
-    parser.add_argument("--config", metavar="PATH", help="configuration file (or TAWASUL_CONFIG)")
-    commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("run", help="start the configured channels (Telegram)")
-    console = commands.add_parser("console", help="chat with the bot in this terminal")
-    console.add_argument("--user", default="local", help="who you are (default: local)")
-    collectivities = commands.add_parser("collectivities", help="the collectivity list")
-    actions = collectivities.add_subparsers(dest="action", required=True)
-    load = actions.add_parser("import", help="import a CSV file (all rows or none)")
-    load.add_argument("file", type=Path)
-    codes = actions.add_parser("codes", help="print invite codes and their deep links")
+    # --config is accepted before and after the subcommand; SUPPRESS keeps a subcommand's
+    # absent option from overwriting the value given before it.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--config",
+        metavar="PATH",
+        default=argparse.SUPPRESS,
+        help="configuration file (default: TAWASUL_CONFIG, else ./config.toml)",
+    )
+    formatter = argparse.RawDescriptionHelpFormatter
+    parser = _Parser(
+        prog="tawasul",
+        description=DESCRIPTION,
+        epilog=EXIT_CODES,
+        formatter_class=formatter,
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.add_parser(
+        "run",
+        help="start the configured channels (Telegram; needs TELEGRAM_BOT_TOKEN)",
+        description=RUN_DESCRIPTION,
+        epilog=EXIT_CODES,
+        formatter_class=formatter,
+        parents=[common],
+    )
+    console = commands.add_parser(
+        "console",
+        help="chat with the bot in this terminal",
+        description=CONSOLE_DESCRIPTION,
+        formatter_class=formatter,
+        parents=[common],
+    )
+    console.add_argument(
+        "--user",
+        default="local",
+        type=_user,
+        help=f"who you are, up to {MAX_EXTERNAL_ID_LENGTH} characters (default: local)",
+    )
+    collectivities = commands.add_parser(
+        "collectivities",
+        help="the collectivity list: import it, print invite codes",
+        description="The collectivity list: import a CSV file, print invite codes.",
+        parents=[common],
+    )
+    actions = collectivities.add_subparsers(dest="action", required=True, metavar="ACTION")
+    load = actions.add_parser(
+        "import",
+        help="import a CSV file (all rows or none)",
+        description=IMPORT_DESCRIPTION,
+        formatter_class=formatter,
+        parents=[common],
+    )
+    load.add_argument("file", type=Path, metavar="FILE", help="the CSV file to import")
+    codes = actions.add_parser(
+        "codes",
+        help="print invite codes and their deep links",
+        description=CODES_DESCRIPTION,
+        formatter_class=formatter,
+        parents=[common],
+    )
     codes.add_argument("--generate", action="store_true", help="give a code to those without")
+
+    # ---- the integrator adds `collectivities search QUERY` here -------------------------
     return parser
+
+
+def _say(message: str) -> None:
+    print(f"tawasul: {message}", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
+    from bot.channels.telegram import TelegramRejected, TelegramUnavailable
+    from db.session import DatabaseMisconfigured, DatabaseUnavailable
+
     try:
-        settings = load_settings(arguments.config)
+        return _dispatch(arguments)
     except ConfigError as error:
-        print(f"tawasul: configuration error: {error}", file=sys.stderr)
+        _say(f"configuration error: {error}")
         return EXIT_USAGE
+    except (DatabaseMisconfigured, TelegramRejected) as error:
+        _say(str(error))
+        return EXIT_USAGE
+    except (DatabaseUnavailable, TelegramUnavailable) as error:
+        _say(str(error))
+        return EXIT_SERVICE
+    except KeyboardInterrupt:
+        if arguments.command == "console":
+            print(f"\n{_goodbye()}", flush=True)
+        else:
+            _say("interrupted")
+        return EXIT_INTERRUPTED
+
+
+def _goodbye() -> str:
+    from bot.channels.console import GOODBYE
+
+    return GOODBYE
+
+
+def _dispatch(arguments: argparse.Namespace) -> int:
+    settings = load_settings(getattr(arguments, "config", None))
     logging.basicConfig(
         level=logging.INFO if arguments.command == "run" else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s %(message)s",
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     match arguments.command:
         case "run":
             if not settings.telegram_token:
-                print(
-                    "tawasul: no Telegram token: set TELEGRAM_BOT_TOKEN (from @BotFather), "
-                    "or try the bot locally with: tawasul console",
-                    file=sys.stderr,
+                _say(
+                    "no Telegram token: set TELEGRAM_BOT_TOKEN (from @BotFather), "
+                    "or try the bot locally with: tawasul console"
                 )
                 return EXIT_USAGE
             return asyncio.run(_run(settings))
         case "console":
             return asyncio.run(_console(settings, arguments.user))
         case "collectivities" if arguments.action == "import":
+            problem = _unreadable(arguments.file)
+            if problem:
+                _say(problem)
+                return EXIT_USAGE
             return asyncio.run(_import(settings, arguments.file))
         case "collectivities":
             return asyncio.run(_codes(settings, arguments.generate))
     return EXIT_USAGE
 
 
+def _unreadable(file: Path) -> str | None:
+    """Why ``file`` cannot be an import file, checked before anything is opened."""
+    if file.is_dir():
+        return f"{file}: is a folder; give the path of a CSV file"
+    if not file.exists():
+        return f"{file}: no such file; give the path of a CSV file"
+    return None
+
+
+def _database_line(database) -> None:
+    _say(f"database: {database.describe()}")
+
+
 async def _run(settings: Settings) -> int:
     from bot.bootstrap import bootstrap
 
     app = await bootstrap(settings)
-    channel = app.telegram_channel()
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
-    await channel.start()
-    logging.getLogger("tawasul").info("running; Ctrl-C to stop")
     try:
-        await stop.wait()
+        channel = app.telegram_channel()
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        await channel.start()
+        logging.getLogger("tawasul").info("running; Ctrl-C to stop")
+        try:
+            await stop.wait()
+        finally:
+            await channel.stop()
     finally:
-        await channel.stop()
         await app.close()
-    return 0
+    return EXIT_OK
 
 
 async def _console(settings: Settings, user: str) -> int:
@@ -86,10 +271,15 @@ async def _console(settings: Settings, user: str) -> int:
 
     app = await bootstrap(settings)
     try:
+        _database_line(app.database)
         await ConsoleChannel(app.conversation, user=user, source=sys.stdin, sink=sys.stdout).run()
     finally:
         await app.close()
-    return 0
+    return EXIT_OK
+
+
+def _rows(count: int) -> str:
+    return f"{count} bad row" if count == 1 else f"{count} bad rows"
 
 
 async def _import(settings: Settings, file: Path) -> int:
@@ -99,18 +289,19 @@ async def _import(settings: Settings, file: Path) -> int:
     database = Database(settings.database_url)
     try:
         await database.upgrade()
+        _database_line(database)
         report = await import_file(database, file)
     except ImportRejected as rejected:
         for error in rejected.errors:
             print(f"{file}: line {error.line}: {error.reason}", file=sys.stderr)
-        print(f"{file}: nothing imported ({len(rejected.errors)} bad rows)", file=sys.stderr)
-        return 1
+        print(f"{file}: nothing imported ({_rows(len(rejected.errors))})", file=sys.stderr)
+        return EXIT_SERVICE
     finally:
         await database.close()
     print(
         f"{file}: {report.created} created, {report.updated} updated, {report.unchanged} unchanged"
     )
-    return 0
+    return EXIT_OK
 
 
 async def _codes(settings: Settings, generate: bool) -> int:
@@ -120,9 +311,12 @@ async def _codes(settings: Settings, generate: bool) -> int:
     database = Database(settings.database_url)
     try:
         await database.upgrade()
+        _database_line(database)
         if generate:
             created = await generate_invite_codes(database)
-            print(f"{created} new invite codes", file=sys.stderr)
+            noun = "code" if created == 1 else "codes"
+            print(f"{created} new invite {noun}", file=sys.stderr)
+        print(CODES_HEADER)
         for collectivity, code in await invite_codes(database):
             link = deep_link(settings.telegram_bot_username, code)
             print(
@@ -130,4 +324,4 @@ async def _codes(settings: Settings, generate: bool) -> int:
             )
     finally:
         await database.close()
-    return 0
+    return EXIT_OK

@@ -15,14 +15,21 @@ from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
+
+from db.session import DatabaseMisconfigured, check_url
 
 SUPPORTED_LOCALES = ("ar", "fr", "en")
 CHANNELS = ("telegram", "whatsapp", "console")
 LOCAL_CONFIG = "config.toml"
 GRANT = re.compile(rf"^({'|'.join(CHANNELS)}):[A-Za-z0-9_.+-]{{1,64}}$")
+BOT_USERNAME = re.compile(r"[A-Za-z0-9_]{2,29}bot", re.IGNORECASE)
+"""Telegram's rule: 5 to 32 letters, digits or underscores, ending in "bot"."""
+DEFAULT_DATABASE_URL = "sqlite:///tawasul.db"
+DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 
 
 class ConfigError(Exception):
@@ -142,6 +149,11 @@ def _check_shape(raw: dict[str, Any]) -> None:
             raise ConfigError(f"{section}: must be a table")
         for key, item in value.items():
             expected = SCHEMA[section].get(key)
+            if (section, key) == ("telegram", "token"):
+                raise ConfigError(
+                    "telegram.token: a secret does not belong in the file: remove it and set "
+                    "TELEGRAM_BOT_TOKEN in the environment instead"
+                )
             if expected is None:
                 raise ConfigError(f"{section}.{key}: unknown key")
             if not isinstance(item, expected) or isinstance(item, bool) != (expected is bool):
@@ -211,6 +223,9 @@ def _settings(raw: dict[str, Any], base: Path | None, environ: Mapping[str, str]
     )
     if not locales:
         raise ConfigError("i18n.locales: must name at least one locale")
+    repeated = next((value for value in locales if locales.count(value) > 1), None)
+    if repeated is not None:
+        raise ConfigError(f"i18n.locales: {repeated!r} is listed twice (name each locale once)")
     default_locale = _locale(i18n.get("default_locale", "ar"), "i18n.default_locale")
     if default_locale not in locales:
         raise ConfigError("i18n.default_locale: must be one of i18n.locales")
@@ -219,7 +234,7 @@ def _settings(raw: dict[str, Any], base: Path | None, environ: Mapping[str, str]
     if file_value:
         collectivities = Path(file_value)
         if not collectivities.is_absolute() and base is not None:
-            collectivities = base / collectivities
+            collectivities = base.resolve() / collectivities
         if not collectivities.is_file():
             raise ConfigError(f"collectivities.file: {collectivities} not found")
     else:
@@ -238,10 +253,61 @@ def _settings(raw: dict[str, Any], base: Path | None, environ: Mapping[str, str]
         locales=locales,
         collectivities_file=collectivities,
         roles=Roles(_grants(raw, "organisers"), _grants(raw, "facilitators")),
-        database_url=environ.get("TAWASUL_DATABASE_URL")
-        or raw.get("database", {}).get("url", "sqlite:///tawasul.db"),
-        telegram_api_base_url=environ.get("TELEGRAM_API_BASE_URL")
-        or telegram.get("api_base_url", "https://api.telegram.org/bot"),
-        telegram_bot_username=telegram.get("bot_username", "TawasulBot"),
+        database_url=_database_url(raw, base, environ),
+        telegram_api_base_url=_api_base_url(telegram, environ),
+        telegram_bot_username=_bot_username(telegram.get("bot_username", "TawasulBot")),
         telegram_token=environ.get("TELEGRAM_BOT_TOKEN") or None,
     )
+
+
+def _database_url(raw: dict[str, Any], base: Path | None, environ: Mapping[str, str]) -> str:
+    """The database URL, a relative SQLite path taken from the file's folder.
+
+    A path in ``TAWASUL_DATABASE_URL`` or in the embedded defaults stays relative to the
+    current folder, as a shell user expects.
+    """
+    if environ.get("TAWASUL_DATABASE_URL"):
+        origin, url, base = "TAWASUL_DATABASE_URL", environ["TAWASUL_DATABASE_URL"], None
+    else:
+        origin, url = "database.url", raw.get("database", {}).get("url", DEFAULT_DATABASE_URL)
+    try:
+        parsed = check_url(url)
+    except DatabaseMisconfigured as error:
+        raise ConfigError(f"{origin}: {error}") from None
+    path = parsed.database
+    if (
+        base is not None
+        and parsed.get_backend_name() == "sqlite"
+        and path
+        and path != ":memory:"
+        and not Path(path).is_absolute()
+    ):
+        return parsed.set(database=str(base.resolve() / path)).render_as_string(hide_password=False)
+    return url
+
+
+def _api_base_url(telegram: dict[str, Any], environ: Mapping[str, str]) -> str:
+    if environ.get("TELEGRAM_API_BASE_URL"):
+        origin, url = "TELEGRAM_API_BASE_URL", environ["TELEGRAM_API_BASE_URL"]
+    else:
+        origin, url = "telegram.api_base_url", telegram.get("api_base_url", DEFAULT_API_BASE_URL)
+    try:
+        parts = urlsplit(url)
+        valid = parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port != 0
+    except ValueError:
+        valid = False
+    if not valid or any(char.isspace() for char in url):
+        raise ConfigError(
+            f"{origin}: {url!r} is not an http(s) URL with a host (e.g. {DEFAULT_API_BASE_URL})"
+        )
+    return url
+
+
+def _bot_username(value: str) -> str:
+    name = value.removeprefix("@")
+    if not BOT_USERNAME.fullmatch(name):
+        raise ConfigError(
+            f"telegram.bot_username: {value!r} is not a Telegram bot username "
+            "(5 to 32 letters, digits or _, ending in 'bot', e.g. TawasulBot)"
+        )
+    return name

@@ -1,17 +1,27 @@
-"""The database: engine creation, migrations on start and the unit of work."""
+"""The database: engine creation, migrations on start and the unit of work.
+
+Start-up problems are raised as :class:`DatabaseMisconfigured` (the URL is wrong: fix the
+configuration) or :class:`DatabaseUnavailable` (the server is down or silent), each a
+single line that never shows the URL's password.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
+import re
+import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from sqlalchemy import event
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -19,17 +29,161 @@ from sqlalchemy.ext.asyncio import (
 )
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+CONNECT_TIMEOUT = 10.0
+"""Seconds to wait for a PostgreSQL server to accept and answer; asyncpg's default is 60."""
+DRIVERS = {
+    "sqlite": "sqlite+aiosqlite",
+    "sqlite+aiosqlite": "sqlite+aiosqlite",
+    "postgresql": "postgresql+asyncpg",
+    "postgresql+asyncpg": "postgresql+asyncpg",
+}
+URL_FORMS = "sqlite:///path/to/tawasul.db or postgresql://user@host/dbname"
+FIX_URL = "database.url or TAWASUL_DATABASE_URL"
+# SQLSTATE classes that mean "this URL names something the server does not have".
+_WRONG_URL_STATES = ("28", "3D")
+
+
+class DatabaseMisconfigured(Exception):
+    """The database URL is wrong: a configuration problem (exit code 2)."""
+
+
+class DatabaseUnavailable(Exception):
+    """The database server cannot be reached or does not answer (exit code 1)."""
+
+
+def hide_password(text: str) -> str:
+    """``text`` with the password of anything that looks like ``user:password@``."""
+    return re.sub(r"([^\s:/@]+:)(?!//)[^@\s]*@", r"\1***@", text)
+
+
+def check_url(url: str) -> URL:
+    """The parsed URL of a database Tawasul can use, else :class:`DatabaseMisconfigured`."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise DatabaseMisconfigured(
+            f"database URL {hide_password(url)!r} is not a URL: use {URL_FORMS}"
+        ) from None
+    if parsed.drivername not in DRIVERS:
+        raise DatabaseMisconfigured(
+            f"database URL {shown(parsed)}: unsupported database {parsed.drivername!r} "
+            f"(use {URL_FORMS})"
+        )
+    if parsed.get_backend_name() == "postgresql" and not parsed.database:
+        raise DatabaseMisconfigured(
+            f"database URL {shown(parsed)}: no database name (use {URL_FORMS})"
+        )
+    return parsed
+
+
+def shown(url: URL) -> str:
+    """The URL as it may be printed or logged: password hidden, plain driver name."""
+    plain = url.set(drivername=url.get_backend_name())
+    return plain.render_as_string(hide_password=True)
+
+
+def describe(url: str) -> str:
+    """What the operator should read to know which database is in use."""
+    parsed = check_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if not parsed.database or parsed.database == ":memory:":
+            return "SQLite in memory"
+        return f"SQLite {Path(parsed.database).resolve()}"
+    return f"PostgreSQL {shown(parsed)}"
 
 
 def async_url(url: str) -> str:
     """Give a plain ``sqlite:///`` or ``postgresql://`` URL its async driver."""
-    parsed = make_url(url)
-    driver = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}.get(
-        parsed.drivername
-    )
-    if driver:
-        parsed = parsed.set(drivername=driver)
+    parsed = check_url(url)
+    parsed = parsed.set(drivername=DRIVERS[parsed.drivername])
     return parsed.render_as_string(hide_password=False)
+
+
+def _states(error: BaseException) -> list[str]:
+    """The SQLSTATE codes along an error's chain (SQLAlchemy wraps asyncpg's errors)."""
+    found, seen = [], set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        state = getattr(error, "sqlstate", None)
+        if isinstance(state, str):
+            found.append(state)
+        error = getattr(error, "orig", None) or error.__cause__
+    return found
+
+
+def _reason(error: BaseException) -> str:
+    """The first line of the driver's own message, without SQLAlchemy's wrapping."""
+    while isinstance(error, DBAPIError) and error.orig is not None:
+        error = error.orig.__cause__ or error.orig
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
+
+
+def connect_error(url: URL, error: BaseException, timeout: float = CONNECT_TIMEOUT) -> Exception:
+    """The one-line problem behind a failed first connection to ``url``."""
+    if url.get_backend_name() == "sqlite":
+        return _sqlite_error(url, error)
+    where = f"the database at {shown(url)}"
+    reason = _reason(error)
+    if isinstance(error, TimeoutError):
+        return DatabaseUnavailable(
+            f"{where} did not answer within {timeout:g} s: "
+            f"check that PostgreSQL runs there, or fix {FIX_URL}"
+        )
+    if isinstance(error, socket.gaierror):
+        return DatabaseUnavailable(
+            f"{where}: host {url.host!r} not found: fix the host in {FIX_URL}"
+        )
+    if isinstance(error, ConnectionRefusedError):
+        return DatabaseUnavailable(
+            f"{where} refused the connection: start PostgreSQL, or fix {FIX_URL}"
+        )
+    if isinstance(error, OSError):
+        return DatabaseUnavailable(f"cannot connect to {where} ({reason}): fix {FIX_URL}")
+    if any(state.startswith(_WRONG_URL_STATES) for state in _states(error)):
+        return DatabaseMisconfigured(
+            f"{where}: PostgreSQL says {reason}: create it, or fix the user or "
+            f"database name in {FIX_URL}"
+        )
+    return DatabaseUnavailable(f"{where} failed on connect ({reason}): try again, or fix {FIX_URL}")
+
+
+def sqlite_problem(url: URL) -> DatabaseMisconfigured | None:
+    """Why the SQLite file of ``url`` cannot be opened for writing, found before connecting.
+
+    Checked ahead because aiosqlite, after a failed connect, finishes its worker thread
+    on an event loop that may already be closed, and prints that thread's traceback.
+    """
+    if not url.database or url.database == ":memory:":
+        return None
+    file = Path(url.database).resolve()
+    if not file.parent.is_dir():
+        return DatabaseMisconfigured(
+            f"SQLite database {file}: folder {file.parent} does not exist: "
+            f"create it, or fix {FIX_URL}"
+        )
+    if file.is_dir():
+        return DatabaseMisconfigured(
+            f"SQLite database {file}: is a folder: name a file in it, or fix {FIX_URL}"
+        )
+    target = file if file.exists() else file.parent
+    if not os.access(target, os.R_OK | os.W_OK) or not os.access(file.parent, os.W_OK):
+        return DatabaseMisconfigured(
+            f"SQLite database {file}: cannot be opened for writing: "
+            f"check the rights on {target}, or fix {FIX_URL}"
+        )
+    return None
+
+
+def _sqlite_error(url: URL, error: BaseException) -> Exception:
+    problem = sqlite_problem(url)
+    if problem is not None:
+        return problem
+    file = Path(url.database or "").resolve()
+    return DatabaseMisconfigured(
+        f"SQLite database {file}: cannot be opened ({_reason(error)}): "
+        f"check the file and its folder, or fix {FIX_URL}"
+    )
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -52,26 +206,61 @@ def alembic_config(connection: Connection | None = None) -> AlembicConfig:
 class Database:
     """Owns the engine; hands out sessions, one per unit of work."""
 
-    def __init__(self, url: str, *, echo: bool = False) -> None:
+    def __init__(
+        self, url: str, *, echo: bool = False, connect_timeout: float = CONNECT_TIMEOUT
+    ) -> None:
+        self._parsed = check_url(url)
+        self._connect_timeout = connect_timeout
         self.url = async_url(url)
+        self.shown_url = shown(self._parsed)
+        connect_args = {"timeout": connect_timeout} if self.dialect_of_url == "postgresql" else {}
         # hide_parameters: an error message must never carry a name or a phone number.
-        self.engine: AsyncEngine = create_async_engine(self.url, echo=echo, hide_parameters=True)
+        self.engine: AsyncEngine = create_async_engine(
+            self.url, echo=echo, hide_parameters=True, connect_args=connect_args
+        )
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         self._sqlite_writer = asyncio.Lock() if self.dialect == "sqlite" else None
 
     @property
+    def dialect_of_url(self) -> str:
+        return self._parsed.get_backend_name()
+
+    @property
     def dialect(self) -> str:
         return self.engine.dialect.name
 
+    def describe(self) -> str:
+        """ "SQLite /absolute/path" or "PostgreSQL postgresql://user:***@host/db"."""
+        return describe(self._parsed.render_as_string(hide_password=False))
+
+    @contextlib.asynccontextmanager
+    async def _begin(self) -> AsyncIterator[AsyncConnection]:
+        """A connection in a transaction; failing to connect is one of this module's errors."""
+        if self.dialect_of_url == "sqlite" and (problem := sqlite_problem(self._parsed)):
+            raise problem
+        try:
+            connection = await self.engine.connect()
+        except (OSError, DBAPIError, TimeoutError) as error:
+            raise connect_error(self._parsed, error, self._connect_timeout) from None
+        try:
+            async with connection.begin():
+                yield connection
+        finally:
+            await connection.close()
+
     async def upgrade(self, revision: str = "head") -> None:
-        """Bring the schema to ``revision`` with the Alembic migrations."""
+        """Bring the schema to ``revision`` with the Alembic migrations.
+
+        It is the first thing every command does, so it is where a wrong URL or a server
+        that is down shows, as :class:`DatabaseMisconfigured` or :class:`DatabaseUnavailable`.
+        """
 
         def run(connection: Connection) -> None:
             command.upgrade(alembic_config(connection), revision)
 
-        async with self.engine.begin() as connection:
+        async with self._begin() as connection:
             await connection.run_sync(run)
 
     async def downgrade(self, revision: str = "base") -> None:

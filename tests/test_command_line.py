@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = "/start\n1\nفاطمة الزهراء\nبركان\n2\nمكلفة بالتعاون\n١\n1\n1\n1\n/me\n"
 
@@ -92,3 +94,146 @@ def test_invite_codes_print_with_deep_links(tmp_path):
     generated = tawasul(tmp_path, "collectivities", "codes", "--generate")
     assert "new invite codes" in generated.stderr
     assert len(generated.stdout.splitlines()) > len(listed.stdout.splitlines())
+
+
+def bare(cwd: Path, *arguments: str, stdin: str = "", **environ: str):
+    """``tawasul`` without TAWASUL_DATABASE_URL: the configuration decides."""
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **environ}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *arguments],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=120,
+    )
+
+
+def test_help_says_what_tawasul_is_its_commands_and_exit_codes(tmp_path):
+    result = tawasul(tmp_path, "--help")
+    assert result.returncode == 0
+    out = result.stdout
+    assert "The ``tawasul`` command." not in out
+    assert "focal points" in out and "REMACTO" in out
+    for command in ("run", "console", "collectivities"):
+        assert command in out
+    assert "exit codes:" in out
+    assert "1    a service is down" in out and "2    the configuration" in out
+
+
+def test_version_comes_from_the_package_metadata(tmp_path):
+    from importlib.metadata import version
+
+    result = tawasul(tmp_path, "--version")
+    assert result.returncode == 0
+    assert result.stdout == f"tawasul {version('tawasul')}\n"
+
+
+def test_run_help_names_the_environment_variables(tmp_path):
+    out = tawasul(tmp_path, "run", "--help").stdout
+    for variable in ("TELEGRAM_BOT_TOKEN", "TELEGRAM_API_BASE_URL", "TAWASUL_DATABASE_URL"):
+        assert variable in out
+
+
+def test_import_help_explains_the_file_and_its_columns(tmp_path):
+    out = tawasul(tmp_path, "collectivities", "import", "--help").stdout
+    assert "code,kind,name_ar,name_fr,region_code" in out
+    assert "invite_code,label_ar,label_fr,aliases,parent_code" in out
+    assert "region | prefecture | province | commune" in out
+    assert "UTF-8, comma-separated" in out and "separated by |" in out
+
+
+def test_a_usage_error_is_one_line_with_exit_2(tmp_path):
+    result = tawasul(tmp_path, "console", "--colour")
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1
+    assert "unrecognized arguments: --colour" in result.stderr
+
+
+def config_elsewhere(tmp_path: Path) -> Path:
+    other = tmp_path / "other"
+    other.mkdir()
+    shipped = (ROOT / "config.toml").read_text("utf-8")
+    (other / "config.toml").write_text(shipped.replace("TawasulBot", "SaidiaBot"), "utf-8")
+    return other
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ("--config", "other/config.toml", "console"),
+        ("console", "--config", "other/config.toml"),
+    ],
+)
+def test_a_relative_sqlite_path_is_next_to_the_config_file(tmp_path, arguments):
+    other = config_elsewhere(tmp_path)
+    result = bare(tmp_path, *arguments)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == f"tawasul: database: SQLite {other / 'tawasul.db'}\n"
+    assert (other / "tawasul.db").is_file()
+    assert not (tmp_path / "tawasul.db").exists()
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ("--config", "other/config.toml", "collectivities", "codes"),
+        ("collectivities", "--config", "other/config.toml", "codes"),
+        ("collectivities", "codes", "--config", "other/config.toml"),
+    ],
+)
+def test_config_is_accepted_before_and_after_the_subcommand(tmp_path, arguments):
+    config_elsewhere(tmp_path)
+    bare(tmp_path, "--config", "other/config.toml", "console")
+    result = bare(tmp_path, *arguments)
+    assert result.returncode == 0, result.stderr
+    assert "https://t.me/SaidiaBot?start=berkane-2024" in result.stdout
+
+
+def test_a_config_before_the_subcommand_is_not_overwritten_by_a_default(tmp_path):
+    from bot.cli import _parser
+
+    arguments = _parser().parse_args(["--config", "a.toml", "collectivities", "codes"])
+    assert arguments.config == "a.toml"
+    arguments = _parser().parse_args(["--config", "a.toml", "console", "--config", "b.toml"])
+    assert arguments.config == "b.toml"
+
+
+def test_codes_print_a_header_line(tmp_path):
+    tawasul(tmp_path, "console")
+    lines = tawasul(tmp_path, "collectivities", "codes").stdout.splitlines()
+    assert lines[0] == "code\tinvite_code\tlink\tname_fr\tname_ar"
+    assert all(line.count("\t") == 4 for line in lines)
+
+
+@pytest.mark.parametrize("kind", ["missing", "folder"])
+def test_a_missing_import_file_or_a_folder_is_one_line(tmp_path, kind):
+    target = tmp_path / ("nope.csv" if kind == "missing" else "a-folder")
+    if kind == "folder":
+        target.mkdir()
+    result = tawasul(tmp_path, "collectivities", "import", str(target))
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    expected = "no such file" if kind == "missing" else "is a folder"
+    assert f"tawasul: {target}: {expected}; give the path of a CSV file" in result.stderr
+
+
+def test_one_bad_row_reads_in_the_singular(tmp_path):
+    bad = write_csv(tmp_path, ["C-BAD,villa,دار,Dar,01,"])
+    result = tawasul(tmp_path, "collectivities", "import", str(bad))
+    assert result.returncode == 1
+    assert "nothing imported (1 bad row)" in result.stderr
+
+
+def test_run_logs_its_database_and_no_alembic_chatter(tmp_path):
+    started = bare(
+        tmp_path,
+        "run",
+        TAWASUL_DATABASE_URL=f"sqlite:///{tmp_path / 'run.db'}",
+        TELEGRAM_BOT_TOKEN="1:x",
+        TELEGRAM_API_BASE_URL="http://127.0.0.1:1/bot",
+    )
+    assert started.returncode == 1
+    assert f"database in use: SQLite {tmp_path / 'run.db'}" in started.stderr
+    assert "alembic" not in started.stderr

@@ -25,7 +25,8 @@ def test_the_shipped_config_is_the_embedded_default():
     assert (ROOT / "bot" / "default_config.toml").read_text("utf-8") == GOOD
 
 
-def test_defaults_describe_the_saidia_meeting():
+def test_defaults_describe_the_saidia_meeting(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
     settings = load_settings(environ={})
     assert settings.event.timezone == "Africa/Casablanca"
     assert settings.event.date.isoformat() == "2024-11-13"
@@ -54,10 +55,11 @@ def test_environment_overrides_and_secrets(tmp_path):
     assert "secret" not in repr(settings)
 
 
-def test_a_token_in_the_file_is_refused(tmp_path):
+def test_a_token_in_the_file_is_refused_pointing_to_the_environment(tmp_path):
     path = write(tmp_path, GOOD.replace('bot_username = "TawasulBot"', 'token = "123:abc"'))
-    with pytest.raises(ConfigError, match=r"telegram\.token: unknown key"):
+    with pytest.raises(ConfigError, match=r"telegram\.token: .*set TELEGRAM_BOT_TOKEN") as raised:
         load_settings(path, environ={})
+    assert "123:abc" not in str(raised.value)
 
 
 def test_roles_are_read():
@@ -138,3 +140,86 @@ def test_config_toml_in_the_current_folder_is_used(tmp_path, monkeypatch):
     write(tmp_path, GOOD.replace('bot_username = "TawasulBot"', 'bot_username = "SaidiaBot"'))
     monkeypatch.chdir(tmp_path)
     assert load_settings(environ={}).telegram_bot_username == "SaidiaBot"
+
+
+CONFIG_GAPS = [
+    (
+        GOOD.replace('locales = ["ar", "fr", "en"]', 'locales = ["ar", "fr", "ar"]'),
+        "i18n.locales: 'ar' is listed twice",
+    ),
+    (
+        GOOD.replace('bot_username = "TawasulBot"', 'bot_username = "Tawasul"'),
+        "telegram.bot_username: 'Tawasul' is not a Telegram bot username",
+    ),
+    (
+        GOOD.replace('bot_username = "TawasulBot"', 'bot_username = "tw bot"'),
+        "telegram.bot_username:",
+    ),
+    (
+        GOOD.replace('bot_username = "TawasulBot"', 'bot_username = "abot"'),
+        "telegram.bot_username:",
+    ),
+    (
+        GOOD.replace('bot_username = "TawasulBot"', f'bot_username = "{"x" * 30}bot"'),
+        "telegram.bot_username:",
+    ),
+    (
+        GOOD.replace('"https://api.telegram.org/bot"', '"api.telegram.org/bot"'),
+        "telegram.api_base_url: 'api.telegram.org/bot' is not an http(s) URL with a host",
+    ),
+    (
+        GOOD.replace('"https://api.telegram.org/bot"', '"ftp://api.telegram.org/bot"'),
+        "telegram.api_base_url:",
+    ),
+    (GOOD.replace('"https://api.telegram.org/bot"', '"https:///bot"'), "telegram.api_base_url:"),
+    (
+        GOOD.replace('url = "sqlite:///tawasul.db"', 'url = "not a url"'),
+        "database.url: database URL 'not a url' is not a URL",
+    ),
+    (
+        GOOD.replace('url = "sqlite:///tawasul.db"', 'url = "mysql://me:hunter2@db/x"'),
+        "database.url: database URL mysql://me:***@db/x: unsupported database 'mysql'",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "message"), CONFIG_GAPS)
+def test_configuration_gaps_are_refused(tmp_path, text, message):
+    with pytest.raises(ConfigError) as raised:
+        load_settings(write(tmp_path, text), environ={})
+    assert message in str(raised.value)
+    assert "hunter2" not in str(raised.value)
+
+
+@pytest.mark.parametrize("name", ["TawasulBot", "@TawasulBot", "my_event_2024_BOT", "abcbot"])
+def test_valid_bot_usernames_are_kept_without_the_at(tmp_path, name):
+    text = GOOD.replace('bot_username = "TawasulBot"', f'bot_username = "{name}"')
+    assert load_settings(write(tmp_path, text), environ={}).telegram_bot_username == name.lstrip(
+        "@"
+    )
+
+
+def test_a_malformed_api_base_url_from_the_environment_is_refused(tmp_path):
+    with pytest.raises(ConfigError, match=r"^TELEGRAM_API_BASE_URL: 'localhost:8081' is not"):
+        load_settings(write(tmp_path, GOOD), environ={"TELEGRAM_API_BASE_URL": "localhost:8081"})
+
+
+def test_a_relative_sqlite_path_is_taken_from_the_config_folder(tmp_path, monkeypatch):
+    folder = tmp_path / "other"
+    folder.mkdir()
+    write(folder, GOOD)
+    monkeypatch.chdir(tmp_path)
+    settings = load_settings("other/config.toml", environ={})
+    assert settings.database_url == f"sqlite:///{folder / 'tawasul.db'}"
+
+
+def test_a_relative_sqlite_path_in_the_environment_stays_with_the_current_folder(tmp_path):
+    environ = {"TAWASUL_DATABASE_URL": "sqlite:///here.db"}
+    settings = load_settings(write(tmp_path, GOOD), environ=environ)
+    assert settings.database_url == "sqlite:///here.db"
+
+
+def test_absolute_and_postgresql_urls_are_kept(tmp_path):
+    for url in (f"sqlite:///{tmp_path}/a.db", "postgresql://postgres:pw@127.0.0.1:5432/x"):
+        text = GOOD.replace('url = "sqlite:///tawasul.db"', f'url = "{url}"')
+        assert load_settings(write(tmp_path, text), environ={}).database_url == url

@@ -308,3 +308,37 @@ async def test_buttons_after_a_typed_phone_replace_the_share_contact_keyboard(te
     assert email["reply_markup"] == {"remove_keyboard": True}
     buttons = telegram.message(email["message_id"])["reply_markup"]["inline_keyboard"]
     assert buttons == [[{"text": "تخطي", "callback_data": "skip"}]]
+
+
+async def test_control_characters_are_removed_before_the_core_and_marks_are_kept(telegram):
+    core = FakeConversation()
+    async with running(telegram, core):
+        update = telegram.push_text(AMINA, "فاطمة\x00 الزهراء\u200f\r\nسطر\tثان\x1b[31m\x85")
+        await bot_says(telegram, AMINA, 1)
+
+    assert core.inbounds == [
+        Inbound.message("telegram", "1001", "فاطمة الزهراء\u200f\nسطر\tثان[31m", str(update))
+    ]
+
+
+async def test_a_start_against_an_unreachable_api_is_one_telegram_unavailable():
+    from bot.channels.telegram import TelegramUnavailable
+
+    channel = TelegramChannel(
+        FakeConversation(), token="1:secret", base_url="http://127.0.0.1:1/bot", rate_limiter=False
+    )
+    with pytest.raises(TelegramUnavailable) as raised:
+        await channel.start()
+    assert str(raised.value).startswith("cannot reach the Telegram Bot API at http://127.0.0.1:1 ")
+    assert raised.value.__cause__ is None and raised.value.__suppress_context__
+    assert "secret" not in str(raised.value)
+
+
+async def test_a_refused_token_is_one_telegram_rejected(telegram):
+    from bot.channels.telegram import TelegramRejected
+
+    channel = TelegramChannel(
+        FakeConversation(), token="1:wrong", base_url=telegram.base_url, rate_limiter=False
+    )
+    with pytest.raises(TelegramRejected, match="refused the bot token: check TELEGRAM_BOT_TOKEN"):
+        await channel.start()

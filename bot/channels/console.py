@@ -3,16 +3,29 @@
 Options print numbered; the person answers by number or label, as on any
 channel. When standard input is not a terminal, each line is one turn and the
 conversation ends at end of input, so a dialogue can be scripted with a pipe.
+
+Input is read as bytes by a daemon thread and decoded with replacement, so that
+bytes that are not UTF-8 become U+FFFD and Ctrl-C never waits for Enter: nothing
+has to join a thread blocked in a read.
 """
 
 from __future__ import annotations
 
 import asyncio
+import codecs
+import contextlib
+import io
+import os
+import threading
+from collections.abc import AsyncIterator
 from typing import TextIO
 
+from bot.channels.inbound_text import check_external_id, clean_inbound_text
 from handlers.messages import ConversationPort, Inbound, Reply
 
 CHANNEL = "console"
+GOODBYE = "Goodbye."
+_CHUNK = 4096
 
 
 def render(reply: Reply) -> str:
@@ -21,12 +34,56 @@ def render(reply: Reply) -> str:
     return "\n".join(lines)
 
 
+def _descriptor(source: TextIO) -> int | None:
+    try:
+        return source.fileno()
+    except (AttributeError, OSError, io.UnsupportedOperation):
+        return None
+
+
+async def _lines_from_descriptor(fd: int, encoding: str) -> AsyncIterator[str]:
+    """Lines read from ``fd`` by a daemon thread; the last may lack its newline."""
+    loop = asyncio.get_running_loop()
+    chunks: asyncio.Queue[bytes] = asyncio.Queue()
+
+    def pump() -> None:
+        while True:
+            try:
+                chunk = os.read(fd, _CHUNK)
+            except OSError:
+                chunk = b""
+            with contextlib.suppress(RuntimeError):  # the loop is closed: nobody listens
+                loop.call_soon_threadsafe(chunks.put_nowait, chunk)
+            if not chunk:
+                return
+
+    threading.Thread(target=pump, name="console-stdin", daemon=True).start()
+    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    pending = ""
+    while True:
+        chunk = await chunks.get()
+        pending += decoder.decode(chunk, final=not chunk)
+        *complete, pending = pending.split("\n")
+        for line in complete:
+            yield line + "\n"
+        if not chunk:
+            if pending:
+                yield pending
+            return
+
+
+async def _lines_from_text(source: TextIO) -> AsyncIterator[str]:
+    """Lines of an in-memory text (tests); it never blocks."""
+    while line := source.readline():
+        yield line
+
+
 class ConsoleChannel:
     def __init__(
         self, conversation: ConversationPort, *, user: str, source: TextIO, sink: TextIO
     ) -> None:
         self.conversation = conversation
-        self.user = user
+        self.user = check_external_id(user)
         self.source = source
         self.sink = sink
 
@@ -34,22 +91,34 @@ class ConsoleChannel:
         self.sink.write(text + "\n")
         self.sink.flush()
 
+    def _lines(self) -> AsyncIterator[str]:
+        fd = _descriptor(self.source)
+        if fd is None:
+            return _lines_from_text(self.source)
+        encoding = getattr(self.source, "encoding", None) or "utf-8"
+        return _lines_from_descriptor(fd, encoding)
+
     async def run(self) -> None:
+        """Talk until end of input (Ctrl-D); Ctrl-C is the caller's (it cancels this task)."""
         interactive = self.source.isatty()
         if interactive:
             self._write(
                 "Tawasul — console. /start to begin, /help for the commands, Ctrl-D to leave."
             )
+        lines = self._lines()
         while True:
             if interactive:
                 self.sink.write("> ")
                 self.sink.flush()
-            line = await asyncio.to_thread(self.source.readline)
-            if not line:
+            line = await anext(lines, None)
+            if line is None:
                 break
-            text = line.rstrip("\r\n")
+            text = clean_inbound_text(line.rstrip("\r\n"))
             if not interactive:
                 self._write(f"> {text}")
             for reply in await self.conversation.handle(Inbound.message(CHANNEL, self.user, text)):
                 self._write(render(reply))
                 self._write("")
+        if interactive:
+            self._write("")
+            self._write(GOODBYE)

@@ -27,9 +27,10 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatType, InlineKeyboardButtonLimit, MessageLimit
-from telegram.error import Forbidden, TelegramError
+from telegram.error import Forbidden, InvalidToken, NetworkError, TelegramError
 from telegram.ext import AIORateLimiter, Application, ContextTypes, TypeHandler
 
+from bot.channels.inbound_text import clean_inbound_text
 from handlers.messages import ConversationPort, Inbound, Option, Reply
 
 CHANNEL = "telegram"
@@ -58,6 +59,39 @@ Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
 _NO_COMMANDS: Mapping[str | None, Sequence[tuple[str, str]]] = MappingProxyType({})
 
 log = logging.getLogger("tawasul.telegram")
+
+
+class TelegramRejected(Exception):
+    """Telegram answered but refused the bot: a configuration problem, said in one line."""
+
+
+class TelegramUnavailable(Exception):
+    """The Bot API could not be reached or failed: a service problem, said in one line."""
+
+
+def _start_error(error: TelegramError, base_url: str) -> Exception:
+    """The one-line problem behind a failed start; Telegram's message never holds the token."""
+    where = host_of(base_url)
+    if isinstance(error, InvalidToken):
+        return TelegramRejected(
+            f"the Telegram Bot API at {where} refused the bot token: check TELEGRAM_BOT_TOKEN "
+            "(from @BotFather) and telegram.api_base_url (it ends in /bot)"
+        )
+    if isinstance(error, NetworkError):
+        return TelegramUnavailable(
+            f"cannot reach the Telegram Bot API at {where} ({error.message}): "
+            "check the network, or telegram.api_base_url / TELEGRAM_API_BASE_URL"
+        )
+    return TelegramUnavailable(
+        f"the Telegram Bot API at {where} failed ({type(error).__name__}: {error.message}); "
+        "try again later"
+    )
+
+
+def host_of(base_url: str) -> str:
+    """Scheme and host of the API URL, without the path (it can hold the token)."""
+    scheme, _, rest = base_url.partition("://")
+    return f"{scheme}://{rest.split('/', 1)[0]}" if rest else base_url
 
 
 class _Outcome(Enum):
@@ -114,6 +148,8 @@ class TelegramChannel:
         """Connect, register the command menus and start long polling; a no-op if running.
 
         The updater deletes any webhook before polling (``getUpdates`` fails while one is set).
+        A failure to connect is :class:`TelegramRejected` (token or URL) or
+        :class:`TelegramUnavailable` (network, Telegram down), without the library's chain.
         """
         if self._app is not None:
             return
@@ -129,10 +165,20 @@ class TelegramChannel:
                 allowed_updates=list(ALLOWED_UPDATES),
                 drop_pending_updates=False,
             )
+        except TelegramError as error:
+            await self._stop_quietly()
+            raise _start_error(error, self._base_url) from None
         except BaseException:
             await self.stop()
             raise
         log.info("telegram channel polling as bot %s", app.bot.id)
+
+    async def _stop_quietly(self) -> None:
+        """Undo a failed start; what failed is reported by the caller, not a second error."""
+        try:
+            await self.stop()
+        except TelegramError as error:
+            log.debug("stopping after a failed start: %s", error.message)
 
     async def stop(self) -> None:
         """Stop polling (confirming the fetched updates), finish pending ones and disconnect."""
@@ -181,7 +227,8 @@ class TelegramChannel:
         if query.data is None:
             return
         external_id = str(query.from_user.id)
-        inbound = Inbound.choice(CHANNEL, external_id, query.data, str(update.update_id))
+        key = clean_inbound_text(query.data)
+        inbound = Inbound.choice(CHANNEL, external_id, key, str(update.update_id))
         replies = await self._conversation.handle(inbound)
         await _close_keyboard(query)
         await self._send_replies(bot, update.effective_chat.id, replies)
@@ -245,10 +292,10 @@ def inbound_from_message(message: Message, sender_id: int, update_id: str) -> In
     """What the person sent, or None for messages nobody typed (service messages...)."""
     external_id = str(sender_id)
     if message.text is not None:
-        return Inbound.message(CHANNEL, external_id, message.text, update_id)
+        return Inbound.message(CHANNEL, external_id, clean_inbound_text(message.text), update_id)
     if message.contact is not None:
         if message.contact.user_id == sender_id:
-            phone = message.contact.phone_number
+            phone = clean_inbound_text(message.contact.phone_number)
             return Inbound.contact(CHANNEL, external_id, phone, update_id)
         return Inbound.unsupported(CHANNEL, external_id, "contact", update_id)
     kind = next((kind for kind in UNSUPPORTED_KINDS if getattr(message, kind)), None)
