@@ -16,6 +16,7 @@ from sqlalchemy import delete, select
 from bot.collectivity_import import ensure_seeded
 from bot.config import Settings
 from bot.directory import Directory
+from bot.housekeeping import Housekeeping
 from bot.i18n import Catalogs
 from db.models import Event, InboundUpdate
 from db.session import Database
@@ -39,6 +40,7 @@ class App:
     database: Database
     services: Services
     conversation: Conversation
+    housekeeping: Housekeeping
 
     def command_menus(self) -> dict[str | None, list[tuple[str, str]]]:
         """The command list for each offered language; ``None`` is everyone else's."""
@@ -66,7 +68,15 @@ class App:
             poll_timeout=poll_timeout,
         )
 
+    async def start(self) -> None:
+        """Start the periodic housekeeping (draft expiry); call it from a running loop."""
+        self.housekeeping.start()
+
+    async def stop(self) -> None:
+        await self.housekeeping.stop()
+
     async def close(self) -> None:
+        await self.stop()
         await self.database.close()
 
 
@@ -117,6 +127,9 @@ async def bootstrap(
         log.info("collectivities loaded into an empty database: %s created", seeded.created)
     event_id = await sync_event(database, settings)
     await forget_old_updates(database, clock())
+    draft_idle = timedelta(days=settings.registration.draft_expiry_days)
+    housekeeping = Housekeeping(database, clock, draft_idle)
+    await housekeeping.run_once()
     services = Services(
         settings=settings,
         catalogs=catalogs or Catalogs(settings.locales, settings.default_locale),
@@ -124,4 +137,4 @@ async def bootstrap(
         clock=clock,
         event_id=event_id,
     )
-    return App(settings, database, services, Conversation(database, services))
+    return App(settings, database, services, Conversation(database, services), housekeeping)
