@@ -56,10 +56,17 @@ class Option:
     """A choice offered to the person: ``key`` comes back in a CHOICE inbound.
 
     Keys are short ASCII (at most 64 bytes, Telegram's callback-data limit).
+    ``meaning`` is ``YES`` or ``NO`` for the two answers of a yes/no question, so that a
+    typed «نعم», "oui" or "no" picks them in any language.
     """
 
     key: str
     label: str
+    meaning: str | None = None
+
+
+YES = "yes"
+NO = "no"
 
 
 @dataclass(frozen=True, slots=True)
