@@ -307,7 +307,9 @@ def _privacy(raw: dict[str, Any]) -> PrivacySettings:
     if not 1 <= months <= 120:
         raise ConfigError("privacy.retention_months: must be between 1 and 120")
     return PrivacySettings(
-        controller=Localised(**{locale: controller[locale].strip() for locale in SUPPORTED_LOCALES}),
+        controller=Localised(
+            **{locale: controller[locale].strip() for locale in SUPPORTED_LOCALES}
+        ),
         contact_email=email,
         retention_months=months,
         cndp_reference=section.get("cndp_reference", "").strip(),
