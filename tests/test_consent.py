@@ -17,7 +17,7 @@ from bot.config import (
     load_settings,
     privacy_placeholder_warnings,
 )
-from bot.i18n import FSI, LRI, PDI
+from bot.i18n import FSI, LRI, PDI, Catalogs, Ltr
 from db.models import Base
 
 RLI = "\u2067"
@@ -249,3 +249,57 @@ def test_bad_privacy_settings_name_the_key(tmp_path, replace, by, message):
     with pytest.raises(ConfigError) as raised:
         load_settings(own, environ={})
     assert message in str(raised.value)
+
+
+NEW_MESSAGES = [
+    ("Before we start, a word about your data (Law 09-08):", {}),
+    ("• Controller: {controller}", {"controller": "المديرية العامة PACTO"}),
+    ("• Purpose: organising the REMACTO network's meetings and their follow-up.", {}),
+    (
+        "One last step: your consent under Law 09-08 on the protection of individuals "
+        "with regard to the processing of personal data.",
+        {},
+    ),
+    (
+        "• Your rights of access, rectification and opposition: see your data with /me, "
+        "correct it on the next screen, erase it with /delete_me, or write to {email}.",
+        {"email": Ltr("a@example.ma")},
+    ),
+    ("• CNDP declaration or authorisation number: {reference}", {"reference": Ltr("D-1/24")}),
+    ("Do you agree?", {}),
+    (
+        "Welcome back, {name}! You registered with Tawasul for an earlier meeting of "
+        "the network. Here are your details:",
+        {"name": "Sara Bennani"},
+    ),
+    (
+        "Shall I register you for {event} on {date} in {place} with these details?",
+        {"event": "اللقاء الوطني", "date": "13 نونبر 2024", "place": "السعيدية"},
+    ),
+    (
+        "This erases what you have entered so far: the answers of your unfinished "
+        "registration and your language choice. Do you want to erase it?",
+        {},
+    ),
+    ("I need words in letters here, not only numbers.", {}),
+    (
+        "Your message holds characters I cannot read. Please type it again rather than pasting it.",
+        {},
+    ),
+]
+
+
+@pytest.mark.parametrize(("message", "values"), NEW_MESSAGES)
+def test_new_messages_read_right_to_left_in_arabic_and_wrap_well_in_french(message, values):
+    catalogs = Catalogs(("ar", "fr", "en"), "ar")
+    arabic = catalogs.translator("ar")._(message, **values)
+    assert arabic != message
+    for line in arabic.splitlines():
+        assert first_strong_is_arabic(line), f"laid out left to right: {line!r}"
+    french = catalogs.translator("fr")._(message, **values)
+    assert french != message
+    for mark in ";:?!»":
+        for at in (i for i, char in enumerate(french) if char == mark):
+            if mark == ":" and french[at + 1 : at + 2] != " ":
+                continue
+            assert french[at - 1] == "\u202f", f"no narrow no-break space before {mark!r}"
