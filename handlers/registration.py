@@ -524,7 +524,7 @@ async def ask_returning(ctx: Context) -> Reply:
     )
     lines.append(
         tr._(
-            "Shall I register you for {event} on {date} in {place} with these details?",
+            "Shall I register you for the {event} on {date} in {place} with these details?",
             event=event.name.get(ctx.locale),
             date=tr.date(event.date),
             place=event.place.get(ctx.locale),

@@ -273,7 +273,7 @@ NEW_MESSAGES = [
         {"name": "Sara Bennani"},
     ),
     (
-        "Shall I register you for {event} on {date} in {place} with these details?",
+        "Shall I register you for the {event} on {date} in {place} with these details?",
         {"event": "اللقاء الوطني", "date": "13 نونبر 2024", "place": "السعيدية"},
     ),
     (
