@@ -16,6 +16,7 @@ from sqlalchemy import delete, select
 from bot.collectivity_import import ImportRejected, ensure_seeded
 from bot.config import ConfigError, Settings
 from bot.directory import Directory
+from bot.housekeeping import Housekeeping
 from bot.i18n import Catalogs
 from db.models import Event, InboundUpdate
 from db.session import Database
@@ -39,6 +40,7 @@ class App:
     database: Database
     services: Services
     conversation: Conversation
+    housekeeping: Housekeeping
 
     def command_menus(self) -> dict[str | None, list[tuple[str, str]]]:
         """The command list for each offered language; ``None`` is everyone else's."""
@@ -66,7 +68,15 @@ class App:
             poll_timeout=poll_timeout,
         )
 
+    async def start(self) -> None:
+        """Start the periodic housekeeping (draft expiry); call it from a running loop."""
+        self.housekeeping.start()
+
+    async def stop(self) -> None:
+        await self.housekeeping.stop()
+
     async def close(self) -> None:
+        await self.stop()
         await self.database.close()
 
 
@@ -118,6 +128,9 @@ async def bootstrap(
         await database.upgrade()
         log.info("database in use: %s", database.describe())
         event_id = await _prepare(database, settings, clock())
+        draft_idle = timedelta(days=settings.registration.draft_expiry_days)
+        housekeeping = Housekeeping(database, clock, draft_idle)
+        await housekeeping.run_once()
     except BaseException:
         if owned:
             await database.close()
@@ -129,7 +142,7 @@ async def bootstrap(
         clock=clock,
         event_id=event_id,
     )
-    return App(settings, database, services, Conversation(database, services))
+    return App(settings, database, services, Conversation(database, services), housekeeping)
 
 
 async def _prepare(database: Database, settings: Settings, now: datetime) -> int:

@@ -71,6 +71,24 @@ class Roles:
 
 
 @dataclass(frozen=True)
+class PrivacySettings:
+    """The facts the Law 09-08 notice and consent question state (section ``[privacy]``)."""
+
+    controller: Localised
+    contact_email: str
+    retention_months: int
+    cndp_reference: str = ""
+
+
+@dataclass(frozen=True)
+class RegistrationSettings:
+    """Section ``[registration]``."""
+
+    draft_expiry_days: int = 7
+    """An unfinished registration (and its channel account) idle this long is erased."""
+
+
+@dataclass(frozen=True)
 class Settings:
     event: EventSettings
     default_locale: str
@@ -81,6 +99,8 @@ class Settings:
     telegram_api_base_url: str
     telegram_bot_username: str
     telegram_token: str | None = field(default=None, repr=False)
+    privacy: PrivacySettings = field(default_factory=lambda: _privacy({}))
+    registration: RegistrationSettings = field(default_factory=lambda: RegistrationSettings())
 
 
 def _embedded_defaults() -> str:
@@ -137,6 +157,13 @@ SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
     "roles": {"organisers": list, "facilitators": list},
     "database": {"url": str},
     "telegram": {"api_base_url": str, "bot_username": str},
+    "privacy": {
+        "controller": dict,
+        "contact_email": str,
+        "retention_months": int,
+        "cndp_reference": str,
+    },
+    "registration": {"draft_expiry_days": int},
 }
 REQUIRED = {"event": ("code", "name", "date", "place", "timezone")}
 
@@ -257,6 +284,8 @@ def _settings(raw: dict[str, Any], base: Path | None, environ: Mapping[str, str]
         telegram_api_base_url=_api_base_url(telegram, environ),
         telegram_bot_username=_bot_username(telegram.get("bot_username", "TawasulBot")),
         telegram_token=environ.get("TELEGRAM_BOT_TOKEN") or None,
+        privacy=_privacy(raw),
+        registration=_registration(raw),
     )
 
 
@@ -311,3 +340,74 @@ def _bot_username(value: str) -> str:
             "(5 to 32 letters, digits or _, ending in 'bot', e.g. TawasulBot)"
         )
     return name
+
+
+# [privacy] and [registration]
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _privacy_defaults() -> dict[str, Any]:
+    return _parse(_embedded_defaults(), "embedded defaults")["privacy"]
+
+
+def _privacy(raw: dict[str, Any]) -> PrivacySettings:
+    """The ``[privacy]`` section; each key missing from the file takes the shipped value."""
+    section = {**_privacy_defaults(), **raw.get("privacy", {})}
+    controller = section["controller"]
+    for locale, text in controller.items():
+        if locale not in SUPPORTED_LOCALES:
+            raise ConfigError(f"privacy.controller.{locale}: unknown locale (use ar, fr or en)")
+        if not isinstance(text, str) or not text.strip():
+            raise ConfigError(f"privacy.controller.{locale}: must be a non-empty string")
+    missing = [locale for locale in SUPPORTED_LOCALES if locale not in controller]
+    if missing:
+        raise ConfigError(f"privacy.controller.{missing[0]}: missing")
+    email = section["contact_email"].strip()
+    if not _EMAIL.match(email):
+        raise ConfigError(
+            f"privacy.contact_email: {email!r} is not an email address "
+            "(people write there to exercise their rights)"
+        )
+    months = section["retention_months"]
+    if not 1 <= months <= 120:
+        raise ConfigError("privacy.retention_months: must be between 1 and 120")
+    return PrivacySettings(
+        controller=Localised(
+            **{locale: controller[locale].strip() for locale in SUPPORTED_LOCALES}
+        ),
+        contact_email=email,
+        retention_months=months,
+        cndp_reference=section.get("cndp_reference", "").strip(),
+    )
+
+
+def _registration(raw: dict[str, Any]) -> RegistrationSettings:
+    days = raw.get("registration", {}).get("draft_expiry_days", 7)
+    if not 1 <= days <= 365:
+        raise ConfigError("registration.draft_expiry_days: must be between 1 and 365")
+    return RegistrationSettings(draft_expiry_days=days)
+
+
+def privacy_placeholder_warnings(settings: Settings) -> list[str]:
+    """One line per ``[privacy]`` fact that is still the shipped placeholder.
+
+    A value is a placeholder when it equals the embedded default (the shipped file says
+    so in its comments), or, for the contact address, when its domain is an
+    ``example`` domain. ``tawasul run`` logs each line as a warning.
+    """
+    privacy = settings.privacy
+    defaults = _privacy_defaults()
+    warnings = []
+    if privacy.controller == Localised(**defaults["controller"]):
+        warnings.append(
+            "privacy.controller is the shipped placeholder: name the real data controller "
+            "in config.toml before inviting participants"
+        )
+    domain = privacy.contact_email.rpartition("@")[2].casefold()
+    if privacy.contact_email == defaults["contact_email"] or domain.split(".")[0] == "example":
+        warnings.append(
+            f"privacy.contact_email {privacy.contact_email} is a placeholder: give the address "
+            "where participants can exercise their rights"
+        )
+    return warnings

@@ -7,9 +7,11 @@ from email_validator import EmailNotValidError, validate_email
 
 from bot.arabic import strip_invisible, to_ascii_digits
 
-# Digits and the separators people actually type; anything else (letters, "ext", "#", "tel:")
-# is refused here because phonenumbers would otherwise read vanity letters or extensions.
-_PHONE_SHAPE = re.compile(r"\+?[0-9 .\-/()]+")
+# Digits and the separators people actually type, as one number: it opens with a digit, "+"
+# or "(" ("(+212) 6…", "(06) …"), closes with a digit or ")", and has one separator at a
+# time. Anything else (letters, "ext", "#", "tel:", a leading "-") is refused here because
+# phonenumbers would otherwise read vanity letters or extensions, or drop the stray sign.
+_PHONE_SHAPE = re.compile(r"\(?\+?\(?[0-9]+(?:(?:[ .\-/]|\) ?|\(| ?\()[0-9]+)*\)?")
 _MAX_EMAIL_LENGTH = 254
 
 

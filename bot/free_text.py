@@ -11,24 +11,32 @@ class TextProblem(StrEnum):
     TOO_LONG = "too_long"
     ONLY_EMOJI = "only_emoji"
     """No letter and no digit at all: emoji, but also "!!!" or "..."."""
+    NO_LETTERS = "no_letters"
+    """Digits (and punctuation) without a letter: a stale option number, not a name."""
     CONTROL_CHARACTERS = "control_characters"
-    """Newlines, tabs and other C0/C1 controls, bidi controls or zero-width characters."""
+    """C0/C1 controls other than whitespace (escape sequences, NUL, DEL): unreadable."""
 
 
 def check_free_text(text: str, *, max_length: int = 120) -> tuple[str | None, TextProblem | None]:
     """Return ``(cleaned, None)`` for an acceptable answer, else ``(None, problem)``.
 
-    Problems are checked in the order EMPTY, CONTROL_CHARACTERS, TOO_LONG, ONLY_EMOJI.
-    Controls are rejected rather than stripped: a name with a newline or a hidden bidi mark
-    is usually a paste accident the person should see and fix.
+    The marks that phones and keyboards insert without the person seeing them (bidi
+    controls, zero-width joiners and non-joiners, the byte-order mark) are removed, and
+    whitespace of any kind (a pasted newline or tab included) becomes one space: the
+    person could not act on a refusal of what they cannot see. Only other control
+    characters are refused. Problems are checked in the order EMPTY, CONTROL_CHARACTERS,
+    TOO_LONG, ONLY_EMOJI, NO_LETTERS.
     """
-    if not text.strip():
+    visible = strip_invisible(text)
+    if not visible.strip():
         return None, TextProblem.EMPTY
-    if strip_invisible(text) != text or any(unicodedata.category(c) == "Cc" for c in text):
+    if any(unicodedata.category(c) == "Cc" and not c.isspace() for c in visible):
         return None, TextProblem.CONTROL_CHARACTERS
-    cleaned = " ".join(unicodedata.normalize("NFC", text).split())
+    cleaned = " ".join(unicodedata.normalize("NFC", visible).split())
     if len(cleaned) > max_length:
         return None, TextProblem.TOO_LONG
     if not any(unicodedata.category(c)[0] in "LN" for c in cleaned):
         return None, TextProblem.ONLY_EMOJI
+    if not any(unicodedata.category(c)[0] == "L" for c in cleaned):
+        return None, TextProblem.NO_LETTERS
     return cleaned, None

@@ -7,7 +7,7 @@ from sqlalchemy import delete
 from db.models import ChannelAccount, Participant
 from handlers.context import Context
 from handlers.flow import Answer, Finish, Flow, Outcome, Step, Switch
-from handlers.messages import Option, Reply
+from handlers.messages import NO, YES, Option, Reply
 from handlers.wording import LANGUAGE_NAMES
 
 RESUME = "resume"
@@ -43,12 +43,22 @@ LANGUAGE_FLOW = Flow(
 
 async def ask_erase(ctx: Context) -> Reply:
     tr = ctx.tr
-    return Reply(
-        tr._(
+    if ctx.participant is None:
+        text = tr._(
+            "This erases what you have entered so far: the answers of your unfinished "
+            "registration and your language choice. Do you want to erase it?"
+        )
+    else:
+        text = tr._(
             "This erases your profile for good: your name, collectivity, position, phone and "
             "email. Do you want to erase it?"
+        )
+    return Reply(
+        text,
+        (
+            Option("erase", tr._("Yes, erase my data"), YES),
+            Option("keep", tr._("No, keep it"), NO),
         ),
-        (Option("erase", tr._("Yes, erase my data")), Option("keep", tr._("No, keep it"))),
     )
 
 

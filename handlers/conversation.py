@@ -23,7 +23,7 @@ from handlers import registration
 from handlers.account import ERASE_FLOW, LANGUAGE_FLOW, RESUME
 from handlers.context import Context, Services
 from handlers.flow import Answer, Finish, Flow, Goto, Outcome, Stay, Switch
-from handlers.messages import Inbound, InboundKind, Option, Reply
+from handlers.messages import NO, SKIP, YES, Inbound, InboundKind, Option, Reply
 from handlers.wording import help_text, profile_text
 
 log = logging.getLogger("tawasul.conversation")
@@ -157,9 +157,22 @@ class Conversation:
         return ctx
 
     async def _persist(self, session: AsyncSession, ctx: Context) -> None:
+        """Store where the person is; an account that holds nothing is not kept.
+
+        An account with no participant, no language and no pending step says nothing
+        but its id, so it is deleted as well: after a refusal, a /cancel, an erasure or a
+        /help from a stranger, no row but the handled update id remains.
+        """
         state = await session.get(DialogueState, ctx.account.id)
-        if ctx.forget_account:
-            await session.execute(delete(ChannelAccount).where(ChannelAccount.id == ctx.account.id))
+        account = ctx.account
+        holds_nothing = (
+            ctx.flow is None and account.participant_id is None and account.locale is None
+        )
+        if ctx.forget_account or holds_nothing:
+            if state is not None:
+                await session.delete(state)
+                await session.flush()
+            await session.execute(delete(ChannelAccount).where(ChannelAccount.id == account.id))
             return
         if ctx.flow is None:
             if state is not None:
@@ -183,8 +196,9 @@ class Conversation:
         return await self._answer(ctx, inbound)
 
     async def _idle(self, ctx: Context, inbound: Inbound) -> list[Reply]:
-        """A message outside any flow: newcomers start registering, others get the menu."""
-        if ctx.participant is None:
+        """A message outside any flow: newcomers start registering, people registered for
+        an earlier event are asked to confirm for this one, others get the menu."""
+        if ctx.participant is None or not await registration.registered_here(ctx):
             return await self._start(ctx, "")
         tr = ctx.tr
         if inbound.kind is InboundKind.CHOICE:
@@ -209,8 +223,10 @@ class Conversation:
             case "cancel":
                 return await self._cancel(ctx)
             case "delete_me" | "deleteme":
-                if ctx.participant is None and ctx.flow is None:
-                    return await self._aside(ctx, tr._("No personal data is stored about you."))
+                if ctx.participant is None and not _has_draft(ctx):
+                    ctx.forget_account = True
+                    ctx.flow, ctx.step, ctx.data = None, None, {}
+                    return [Reply(tr._("No personal data is stored about you."))]
                 return await self._enter(ctx, ERASE_FLOW)
             case _:
                 return await self._aside(
@@ -222,17 +238,26 @@ class Conversation:
                 )
 
     async def _start(self, ctx: Context, code: str) -> list[Reply]:
+        """Begin or resume registering; a pending side question (language, erasure) is
+        dropped, so that no stray answer can act on it later."""
         tr = ctx.tr
+        if ctx.flow in SIDE_FLOWS:
+            resume = ctx.data.pop(RESUME, None)
+            if resume:
+                ctx.flow, ctx.step = resume
+            else:
+                ctx.flow, ctx.step, ctx.data = None, None, {}
         if ctx.participant is not None:
+            if ctx.flow == REGISTRATION_NAME:
+                return await self._ask(ctx)
+            if not await registration.registered_here(ctx):
+                ctx.flow, ctx.step, ctx.data = REGISTRATION_NAME, registration.RETURNING, {}
+                return await self._ask(ctx)
             return [Reply(profile_text(tr, ctx.participant, ctx.roles)), Reply(help_text(tr))]
         invited = None
         if code:
             invited = await self.services.directory.by_invite_code(ctx.session, code[:64])
-        resume = ctx.data.get(RESUME)
-        if resume and resume[0] == registration.REGISTRATION.name:
-            ctx.flow, ctx.step = resume
-            del ctx.data[RESUME]
-        if ctx.flow == registration.REGISTRATION.name:
+        if ctx.flow == REGISTRATION_NAME:
             if invited is not None:
                 ctx.data["collectivity_id"] = invited.id
             lead = tr._("Let us continue your registration where you left it.")
@@ -259,9 +284,15 @@ class Conversation:
         if resume:
             ctx.flow, ctx.step = resume
             return await self._ask(ctx, tr._("Cancelled."))
+        if ctx.flow == REGISTRATION_NAME and ctx.data.pop("editing", None):
+            for key in registration.BROWSING:
+                ctx.data.pop(key, None)
+            ctx.step = registration.SUMMARY
+            return await self._ask(ctx, tr._("Cancelled."))
         was = ctx.flow
         ctx.flow, ctx.step, ctx.data = None, None, {}
-        if was == registration.REGISTRATION.name:
+        if was == REGISTRATION_NAME and ctx.participant is None:
+            ctx.forget_account = True
             return [
                 Reply(tr._("Registration cancelled; nothing was kept. Send /start to begin again."))
             ]
@@ -287,7 +318,7 @@ class Conversation:
     async def _ask(self, ctx: Context, lead: str | None = None) -> list[Reply]:
         step = FLOWS[ctx.flow].steps[ctx.step]
         reply = await step.prompt(ctx)
-        ctx.data[OPTIONS] = [[option.key, option.label] for option in reply.options]
+        ctx.data[OPTIONS] = [[option.key, option.label, option.meaning] for option in reply.options]
         if lead:
             reply = Reply(f"{lead}\n\n{reply.text}", reply.options, reply.contact_request)
         return [reply]
@@ -306,7 +337,7 @@ class Conversation:
         self, ctx: Context, inbound: Inbound, free_text: bool, accepts_contact: bool
     ) -> Answer | Stay:
         tr = ctx.tr
-        options = [Option(key, label) for key, label in ctx.data.get(OPTIONS, [])]
+        options = [Option(*offered) for offered in ctx.data.get(OPTIONS, [])]
         match inbound.kind:
             case InboundKind.CHOICE:
                 if any(option.key == inbound.text for option in options):
@@ -341,8 +372,52 @@ class Conversation:
         raise TypeError(f"not an outcome: {outcome!r}")
 
 
+def _has_draft(ctx: Context) -> bool:
+    """Whether answers of an unfinished registration are held, pending or interrupted."""
+    resume = ctx.data.get(RESUME)
+    return ctx.flow == REGISTRATION_NAME or bool(resume and resume[0] == REGISTRATION_NAME)
+
+
+def _words(*words: str) -> frozenset[str]:
+    return frozenset(normalise(word) for word in words)
+
+
+YES_WORDS = _words(
+    "نعم",
+    "أجل",
+    "موافق",
+    "موافقة",
+    "أوافق",
+    "واخا",
+    "oui",
+    "d'accord",
+    "daccord",
+    "ok",
+    "okay",
+    "yes",
+    "wakha",
+)
+NO_WORDS = _words("لا", "غير موافق", "غير موافقة", "لا أوافق", "non", "pas d'accord", "no")
+SKIP_WORDS = _words("تخطي", "تخطى", "تجاوز", "skip", "passer", "sauter")
+"""Yes, no and skip in the words people type, compared as :func:`normalise` keys."""
+
+
+def _meaning(text: str) -> str | None:
+    """YES, NO or SKIP when ``text`` is one of the words for it (emoji and punctuation aside)."""
+    kept = "".join(char for char in normalise(text) if char.isalnum() or char == " ")
+    key = " ".join(kept.split())
+    if key in YES_WORDS:
+        return YES
+    if key in NO_WORDS:
+        return NO
+    if key in SKIP_WORDS:
+        return SKIP
+    return None
+
+
 def match_option(text: str, options: list[Option]) -> str | None:
-    """The key of the option meant by typed ``text``: its number (any digits) or its label."""
+    """The key of the option meant by typed ``text``: its number (any digits), its label,
+    or, for the answers of a yes/no question, a word for yes or no."""
     if not options:
         return None
     typed = to_ascii_digits(strip_invisible(text)).strip().rstrip(".)")
@@ -355,4 +430,9 @@ def match_option(text: str, options: list[Option]) -> str | None:
     for option in options:
         if normalise(option.label) == wanted:
             return option.key
+    meaning = _meaning(text)
+    if meaning is not None:
+        for option in options:
+            if option.meaning == meaning:
+                return option.key
     return None

@@ -56,10 +56,19 @@ class Option:
     """A choice offered to the person: ``key`` comes back in a CHOICE inbound.
 
     Keys are short ASCII (at most 64 bytes, Telegram's callback-data limit).
+    ``meaning`` is ``YES`` or ``NO`` for the two answers of a yes/no question, or ``SKIP``
+    for leaving an optional step out, so that a typed «نعم», "oui", "no" or «تخطي» picks
+    them in any language.
     """
 
     key: str
     label: str
+    meaning: str | None = None
+
+
+YES = "yes"
+NO = "no"
+SKIP = "skip"
 
 
 @dataclass(frozen=True, slots=True)

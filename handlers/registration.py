@@ -1,12 +1,16 @@
 """Registration of a focal point, as a table of steps.
 
-language → name → collectivity (search, or browse region → list) → position →
-phone → email → consent → summary (correct any field) → confirmed.
+language → (the Law 09-08 notice) name → collectivity (search, or browse region →
+list) → position → phone → email → consent → summary (correct any field) → confirmed.
 
 An invite code from a deep link pre-selects the collectivity, so that step is
 skipped. The draft lives in the dialogue state until the person confirms; nothing
 becomes a participant before consent and confirmation, and a refusal or /cancel
-drops the draft.
+erases the draft together with the channel account and its language choice.
+
+Someone already registered for an earlier event of the network starts at
+``returning``: one tap registers them for this event, or their details go to the
+summary to be corrected first.
 """
 
 from __future__ import annotations
@@ -17,10 +21,11 @@ from bot.arabic import strip_invisible
 from bot.contact_details import parse_email, parse_phone
 from bot.directory import local_name
 from bot.free_text import check_free_text
+from bot.i18n import Ltr
 from db.models import EventRegistration, Participant
 from handlers.context import Context
 from handlers.flow import Answer, Finish, Flow, Goto, Outcome, Stay, Step
-from handlers.messages import Option, Reply
+from handlers.messages import NO, SKIP, YES, Option, Reply
 from handlers.wording import (
     LANGUAGE_NAMES,
     collectivity_label,
@@ -40,7 +45,10 @@ PHONE = "phone"
 EMAIL = "email"
 CONSENT = "consent"
 SUMMARY = "summary"
+RETURNING = "returning"
 
+BROWSING = ("suggestions", "query", "region", "page")
+"""Draft keys of a search or browse in progress, dropped when a correction is cancelled."""
 SEQUENCE = (LANGUAGE, NAME, COLLECTIVITY, POSITION, PHONE, EMAIL, CONSENT, SUMMARY)
 PAGE_SIZE = 8
 MAX_LENGTH = 120
@@ -65,11 +73,8 @@ def collectivity_chosen(ctx: Context, collectivity_id: int) -> Outcome:
 # language
 
 
-async def ask_language(ctx: Context) -> Reply:
-    catalogs = ctx.services.catalogs
-    lines = [
-        catalogs.translator(locale)._("Please choose your language.") for locale in catalogs.locales
-    ]
+async def welcome_text(ctx: Context) -> str:
+    """Who the bot is for, and the collectivity an invitation is addressed to."""
     welcome = ctx.tr._(
         "Welcome to Tawasul, the digital assistant of the focal points of the "
         "territorial collectivities that are members of REMACTO."
@@ -80,14 +85,102 @@ async def ask_language(ctx: Context) -> Reply:
             "Your invitation is addressed to: {collectivity}.",
             collectivity=collectivity_label(ctx.tr, invited),
         )
-    lines.insert(0, welcome)
+    return welcome
+
+
+async def ask_language(ctx: Context) -> Reply:
+    catalogs = ctx.services.catalogs
+    lines = [await welcome_text(ctx)]
+    lines += [
+        catalogs.translator(locale)._("Please choose your language.") for locale in catalogs.locales
+    ]
     options = tuple(Option(f"lang:{locale}", LANGUAGE_NAMES[locale]) for locale in catalogs.locales)
     return Reply("\n".join(lines), options)
 
 
 async def take_language(ctx: Context, answer: Answer) -> Outcome:
+    """The welcome was said in the default language: say it again in the one chosen."""
+    shown_in = ctx.locale
     ctx.account.locale = (answer.choice or "").removeprefix("lang:")
-    return Goto(next_step(ctx, LANGUAGE))
+    notice = privacy_notice(ctx)
+    if ctx.locale != shown_in:
+        notice = f"{await welcome_text(ctx)}\n\n{notice}"
+    return Goto(next_step(ctx, LANGUAGE), (Reply(notice),))
+
+
+# what the person is told about their data (Law 09-08)
+
+
+def _controller_line(ctx: Context) -> str:
+    controller = ctx.services.settings.privacy.controller.get(ctx.locale)
+    return ctx.tr._("• Controller: {controller}", controller=controller)
+
+
+def _purpose_line(ctx: Context) -> str:
+    return ctx.tr._("• Purpose: organising the REMACTO network's meetings and their follow-up.")
+
+
+def privacy_notice(ctx: Context) -> str:
+    """Said once, before the first personal question: who, what for, consent at the end."""
+    tr = ctx.tr
+    days = ctx.services.settings.registration.draft_expiry_days
+    return "\n".join(
+        (
+            tr._("Before we start, a word about your data (Law 09-08):"),
+            _controller_line(ctx),
+            _purpose_line(ctx),
+            tr.ngettext(
+                "• Your answers stay a draft until you give your consent, which I will ask "
+                "for at the end. An unfinished draft is erased after {n} day.",
+                "• Your answers stay a draft until you give your consent, which I will ask "
+                "for at the end. An unfinished draft is erased after {n} days.",
+                days,
+            ),
+        )
+    )
+
+
+def consent_text(ctx: Context) -> str:
+    """Every element Law 09-08 asks for, one short line each, read on a phone."""
+    tr = ctx.tr
+    privacy = ctx.services.settings.privacy
+    lines = [
+        tr._(
+            "One last step: your consent under Law 09-08 on the protection of individuals "
+            "with regard to the processing of personal data."
+        ),
+        _controller_line(ctx),
+        _purpose_line(ctx),
+        tr._(
+            "• What is kept: your name, collectivity, position, the contact details you "
+            "gave, and your messaging account id."
+        ),
+        tr._(
+            "• Who sees it: the organising team. Other participants will see only what you "
+            "choose to share with them."
+        ),
+        tr.ngettext(
+            "• How long: {n} month after the last event of the network you register for, "
+            "unless you erase it sooner.",
+            "• How long: {n} months after the last event of the network you register for, "
+            "unless you erase it sooner.",
+            privacy.retention_months,
+        ),
+        tr._(
+            "• Your rights of access, rectification and opposition: see your data with /me, "
+            "correct it on the next screen, erase it with /delete_me, or write to {email}.",
+            email=Ltr(privacy.contact_email),
+        ),
+    ]
+    if privacy.cndp_reference:
+        lines.append(
+            tr._(
+                "• CNDP declaration or authorisation number: {reference}",
+                reference=Ltr(privacy.cndp_reference),
+            )
+        )
+    lines.append(tr._("Do you agree?"))
+    return "\n".join(lines)
 
 
 # name
@@ -227,7 +320,7 @@ async def ask_phone(ctx: Context) -> Reply:
             "Would you like to give a phone number, so that the organisers can reach you? "
             "Share it with the button, type it, or skip."
         ),
-        (Option("skip", tr._("Skip")),),
+        (Option("skip", tr._("Skip"), SKIP),),
         contact_request=tr._("Share my phone number"),
     )
 
@@ -251,7 +344,8 @@ async def take_phone(ctx: Context, answer: Answer) -> Outcome:
 async def ask_email(ctx: Context) -> Reply:
     tr = ctx.tr
     return Reply(
-        tr._("What is your email address? You may skip this."), (Option("skip", tr._("Skip")),)
+        tr._("What is your email address? You may skip this."),
+        (Option("skip", tr._("Skip"), SKIP),),
     )
 
 
@@ -274,19 +368,18 @@ async def take_email(ctx: Context, answer: Answer) -> Outcome:
 async def ask_consent(ctx: Context) -> Reply:
     tr = ctx.tr
     return Reply(
-        tr._(
-            "To register you, Tawasul keeps your name, collectivity, position and the contact "
-            "details you gave, to organise the REMACTO network's meetings and their follow-up, "
-            "in accordance with Law 09-08 on the protection of individuals with regard to the "
-            "processing of personal data. You can see them with /me and erase them at any time "
-            "with /delete_me. Do you agree?"
+        consent_text(ctx),
+        (
+            Option("agree", tr._("I agree"), YES),
+            Option("refuse", tr._("I do not agree"), NO),
         ),
-        (Option("agree", tr._("I agree")), Option("refuse", tr._("I do not agree"))),
     )
 
 
 async def take_consent(ctx: Context, answer: Answer) -> Outcome:
     if answer.choice == "refuse":
+        if ctx.participant is None:
+            ctx.forget_account = True
         return Finish(
             (
                 Reply(
@@ -318,7 +411,7 @@ async def ask_summary(ctx: Context) -> Reply:
         email=data.get("email"),
     )
     options = (
-        Option("confirm", tr._("Confirm")),
+        Option("confirm", tr._("Confirm"), YES),
         Option("edit:name", tr._("Correct the name")),
         Option("edit:collectivity", tr._("Correct the collectivity")),
         Option("edit:position", tr._("Correct the position")),
@@ -351,6 +444,7 @@ def _complete(data: dict) -> bool:
 
 
 async def confirm(ctx: Context) -> Outcome:
+    """Create the participant (or update a returning one) and register them for this event."""
     data = ctx.data
     collectivity = await ctx.services.directory.get(ctx.session, data.get("collectivity_id") or 0)
     if collectivity is None:
@@ -361,25 +455,28 @@ async def confirm(ctx: Context) -> Outcome:
         data.pop("editing", None)
         return Goto(NAME)
     now = ctx.now()
-    participant = Participant(
-        full_name=data["full_name"],
-        collectivity_id=collectivity.id,
-        position=data["position"],
-        phone=data.get("phone"),
-        email=data.get("email"),
-        locale=ctx.locale,
-        consented_at=datetime.fromisoformat(data["consented_at"]),
-        created_at=now,
-        updated_at=now,
-    )
-    ctx.session.add(participant)
+    participant = ctx.participant
+    if participant is None:
+        participant = Participant(
+            consented_at=datetime.fromisoformat(data["consented_at"]), created_at=now
+        )
+        ctx.session.add(participant)
+    participant.full_name = data["full_name"]
+    participant.collectivity_id = collectivity.id
+    participant.position = data["position"]
+    participant.phone = data.get("phone")
+    participant.email = data.get("email")
+    participant.locale = ctx.locale
+    participant.updated_at = now
     await ctx.session.flush()
     ctx.account.participant_id = participant.id
-    event_id = ctx.services.event_id
-    ctx.session.add(
-        EventRegistration(event_id=event_id, participant_id=participant.id, registered_at=now)
-    )
     ctx.participant = participant
+    if not await registered_here(ctx):
+        ctx.session.add(
+            EventRegistration(
+                event_id=ctx.services.event_id, participant_id=participant.id, registered_at=now
+            )
+        )
     tr = ctx.tr
     event = ctx.services.settings.event
     done = tr._(
@@ -391,6 +488,73 @@ async def confirm(ctx: Context) -> Outcome:
         place=event.place.get(ctx.locale),
     )
     return Finish((Reply(done), Reply(help_text(tr))))
+
+
+# a participant of an earlier event of the network
+
+
+async def registered_here(ctx: Context) -> bool:
+    """Whether the participant is registered for the event the bot serves now."""
+    if ctx.participant is None:
+        return False
+    key = (ctx.services.event_id, ctx.participant.id)
+    return await ctx.session.get(EventRegistration, key) is not None
+
+
+def _take_over_profile(ctx: Context) -> None:
+    """Put the stored details in the draft, so the summary can show and correct them."""
+    participant = ctx.participant
+    ctx.data.update(
+        full_name=participant.full_name,
+        collectivity_id=participant.collectivity_id,
+        position=participant.position,
+        phone=participant.phone,
+        email=participant.email,
+        consented_at=participant.consented_at.isoformat(),
+    )
+
+
+async def ask_returning(ctx: Context) -> Reply:
+    tr = ctx.tr
+    participant = ctx.participant
+    event = ctx.services.settings.event
+    lines = [
+        tr._(
+            "Welcome back, {name}! You registered with Tawasul for an earlier meeting of "
+            "the network. Here are your details:",
+            name=participant.full_name,
+        )
+    ]
+    lines += details_lines(
+        tr,
+        full_name=participant.full_name,
+        collectivity=participant.collectivity,
+        position=participant.position,
+        phone=participant.phone,
+        email=participant.email,
+    )
+    lines.append(
+        tr._(
+            "Shall I register you for the {event} on {date} in {place} with these details?",
+            event=event.name.get(ctx.locale),
+            date=tr.date(event.date),
+            place=event.place.get(ctx.locale),
+        )
+    )
+    options = (
+        Option("again:yes", tr._("Yes, register me"), YES),
+        Option("again:correct", tr._("Correct my details"), NO),
+    )
+    return Reply("\n".join(lines), options)
+
+
+async def take_returning(ctx: Context, answer: Answer) -> Outcome:
+    if ctx.participant is None:
+        return Goto(NAME)
+    _take_over_profile(ctx)
+    if answer.choice == "again:correct":
+        return Goto(SUMMARY)
+    return await confirm(ctx)
 
 
 REGISTRATION = Flow(
@@ -408,5 +572,6 @@ REGISTRATION = Flow(
         EMAIL: Step(ask_email, take_email),
         CONSENT: Step(ask_consent, take_consent, free_text=False),
         SUMMARY: Step(ask_summary, take_summary, free_text=False),
+        RETURNING: Step(ask_returning, take_returning, free_text=False),
     },
 )

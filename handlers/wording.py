@@ -48,8 +48,13 @@ def text_problem(tr: Translator, problem: TextProblem, max_length: int = 120) ->
             )
         case TextProblem.ONLY_EMOJI:
             return tr._("I need a few words in letters here, not only symbols or emoji.")
+        case TextProblem.NO_LETTERS:
+            return tr._("I need words in letters here, not only numbers.")
         case TextProblem.CONTROL_CHARACTERS:
-            return tr._("Please send plain text, without hidden formatting characters.")
+            return tr._(
+                "Your message holds characters I cannot read. "
+                "Please type it again rather than pasting it."
+            )
 
 
 def collectivity_label(tr: Translator, collectivity: Collectivity) -> str:

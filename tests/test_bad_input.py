@@ -43,8 +43,9 @@ async def test_media_where_text_is_expected(app, media, answer):
         ("   \n\t ", "I received an empty message."),
         ("😀🎉👍", "not only symbols or emoji"),
         ("x" * 121, "keep it to 120 characters or fewer"),
-        ("Sara\u202eBennani", "without hidden formatting characters"),
-        ("Sara\x07Bennani", "without hidden formatting characters"),
+        ("Sara\x07Bennani", "characters I cannot read"),
+        ("Sara\x1b[1mBennani", "type it again rather than pasting it"),
+        ("12345", "not only numbers"),
         ("/frobnicate", "I do not know the command /frobnicate"),
     ],
 )

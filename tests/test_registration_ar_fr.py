@@ -82,7 +82,11 @@ async def test_full_registration_in_french_with_corrections(app):
     youssef = Person(app.conversation, "4002")
 
     await youssef.begins("Français")
-    youssef.sees("Quels sont vos nom et prénom\u202f?")
+    youssef.sees(
+        "Bienvenue sur Tawasul, l'assistant des points focaux des collectivités territoriales "
+        "du réseau REMACTO.",
+        "Quels sont vos nom et prénom\u202f?",
+    )
 
     await youssef.says("Youssef Amrani")
     youssef.sees("Quelle collectivité territoriale représentez-vous\u202f?")

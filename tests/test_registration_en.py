@@ -207,8 +207,9 @@ async def test_cancel_drops_the_draft(app):
     await ali.says("/cancel")
     ali.sees("Registration cancelled")
     assert await count(app, DialogueState) == 0
+    assert await count(app, ChannelAccount) == 0
     await ali.says("/cancel")
-    ali.sees("There is nothing to cancel.")
+    ali.sees("لا توجد أي خطوة جارية يمكن إلغاؤها.")  # the language choice was dropped with the rest
 
 
 async def test_language_can_be_switched_in_the_middle_and_the_step_resumes(app):

@@ -75,7 +75,8 @@ async def test_registration_over_telegram_survives_a_restart(telegram, tmp_path)
 
     (language,) = await hind.says("/start")
     assert "العربية" in str(language["reply_markup"])
-    (name,) = await hind.taps(language, "Français")
+    (notice, name) = await hind.taps(language, "Français", expect=2)
+    assert "loi n°\u00a009-08" in notice["text"]
     assert name["text"] == "Quels sont vos nom et prénom\u202f?"
     assert telegram.calls("answerCallbackQuery")
     assert telegram.message(language["message_id"])["text"].endswith("✓ Français")

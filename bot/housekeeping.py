@@ -1,0 +1,107 @@
+"""Housekeeping while the bot runs: abandoned registration drafts are erased.
+
+A draft holds personal data (name, position, phone, email) before any consent, so it
+must not outlive the person's interest. An account with no participant whose last
+message is older than the idle time is deleted with its dialogue state: the draft, the
+channel account and its language choice. A participant is never touched here; only
+their stale side step (a language choice or an erasure question left unanswered) is
+reset, so that no stray answer can act on it weeks later.
+
+The job runs at start (from the bootstrap) and every hour on an APScheduler
+AsyncIOScheduler; the scheduler of the reminders will take it over.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy import and_, delete, or_, select
+
+from db.models import ChannelAccount, DialogueState
+from db.session import Database
+
+log = logging.getLogger("tawasul.housekeeping")
+JOB_ID = "expire_drafts"
+INTERVAL = timedelta(hours=1)
+
+
+async def expire_drafts(database: Database, now: datetime, idle: timedelta) -> int:
+    """Erase the drafts idle for ``idle`` or longer; return how many were erased.
+
+    Idle means: the dialogue state was last written before ``now - idle``, or, for an
+    account with no dialogue state, the account was created before it.
+    """
+    cutoff = now - idle
+    async with database.unit_of_work() as session:
+        stale_accounts = (
+            select(ChannelAccount.id)
+            .outerjoin(DialogueState, DialogueState.account_id == ChannelAccount.id)
+            .where(
+                ChannelAccount.participant_id.is_(None),
+                or_(
+                    DialogueState.updated_at < cutoff,
+                    and_(
+                        DialogueState.account_id.is_(None),
+                        ChannelAccount.created_at < cutoff,
+                    ),
+                ),
+            )
+        )
+        ids = list(await session.scalars(stale_accounts))
+        if ids:
+            await session.execute(delete(DialogueState).where(DialogueState.account_id.in_(ids)))
+            await session.execute(delete(ChannelAccount).where(ChannelAccount.id.in_(ids)))
+        participants_steps = await session.execute(
+            delete(DialogueState).where(
+                DialogueState.updated_at < cutoff,
+                DialogueState.account_id.in_(
+                    select(ChannelAccount.id).where(ChannelAccount.participant_id.is_not(None))
+                ),
+            )
+        )
+        reset = participants_steps.rowcount or 0
+    if ids or reset:
+        log.info("expired drafts=%d reset steps=%d", len(ids), reset)
+    return len(ids)
+
+
+class Housekeeping:
+    """The periodic jobs of a running bot, on one AsyncIOScheduler."""
+
+    def __init__(
+        self, database: Database, clock: Callable[[], datetime], draft_idle: timedelta
+    ) -> None:
+        self.database = database
+        self.clock = clock
+        self.draft_idle = draft_idle
+        self.scheduler = AsyncIOScheduler(timezone="UTC")
+
+    async def run_once(self) -> int:
+        """Run the draft expiry now; the scheduled job calls this too."""
+        return await expire_drafts(self.database, self.clock(), self.draft_idle)
+
+    def start(self) -> None:
+        """Schedule the jobs; needs the running event loop."""
+        if self.scheduler.running:
+            return
+        self.scheduler.add_job(
+            self.run_once,
+            "interval",
+            seconds=INTERVAL.total_seconds(),
+            id=JOB_ID,
+            replace_existing=True,
+            misfire_grace_time=None,
+            coalesce=True,
+            max_instances=1,
+        )
+        self.scheduler.start()
+
+    async def stop(self) -> None:
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+            # AsyncIOScheduler runs shutdown as a callback on the loop: let it happen.
+            await asyncio.sleep(0)
