@@ -246,9 +246,13 @@ def _database_line(database) -> None:
 
 async def _run(settings: Settings) -> int:
     from bot.bootstrap import bootstrap
+    from bot.config import privacy_placeholder_warnings
 
+    for warning in privacy_placeholder_warnings(settings):
+        logging.getLogger("tawasul").warning(warning)
     app = await bootstrap(settings)
     try:
+        await app.start()
         channel = app.telegram_channel()
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
@@ -272,6 +276,7 @@ async def _console(settings: Settings, user: str) -> int:
     app = await bootstrap(settings)
     try:
         _database_line(app.database)
+        await app.start()
         await ConsoleChannel(app.conversation, user=user, source=sys.stdin, sink=sys.stdout).run()
     finally:
         await app.close()

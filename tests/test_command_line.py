@@ -237,3 +237,15 @@ def test_run_logs_its_database_and_no_alembic_chatter(tmp_path):
     assert started.returncode == 1
     assert f"database in use: SQLite {tmp_path / 'run.db'}" in started.stderr
     assert "alembic" not in started.stderr
+
+
+def test_run_warns_while_the_privacy_facts_are_placeholders(tmp_path):
+    started = bare(
+        tmp_path,
+        "run",
+        TAWASUL_DATABASE_URL=f"sqlite:///{tmp_path / 'run.db'}",
+        TELEGRAM_BOT_TOKEN="1:x",
+        TELEGRAM_API_BASE_URL="http://127.0.0.1:1/bot",
+    )
+    assert "WARNING tawasul privacy.controller is the shipped placeholder" in started.stderr
+    assert "privacy.contact_email remacto-contact@example.ma is a placeholder" in started.stderr

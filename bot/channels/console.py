@@ -103,7 +103,8 @@ class ConsoleChannel:
         interactive = self.source.isatty()
         if interactive:
             self._write(
-                "Tawasul — console. /start to begin, /help for the commands, Ctrl-D to leave."
+                "Tawasul — console. /start to begin, /help for the commands, Ctrl-D to leave.\n"
+                "Options print numbered: answer with the number (2 or ٢) or the label."
             )
         lines = self._lines()
         while True:
