@@ -129,7 +129,13 @@ async def bootstrap(
         log.info("database in use: %s", database.describe())
         event_id = await _prepare(database, settings, clock())
         draft_idle = timedelta(days=settings.registration.draft_expiry_days)
-        housekeeping = Housekeeping(database, clock, draft_idle)
+        housekeeping = Housekeeping(
+            database,
+            clock,
+            draft_idle,
+            retention_months=settings.privacy.retention_months,
+            timezone=settings.event.timezone,
+        )
         await housekeeping.run_once()
     except BaseException:
         if owned:

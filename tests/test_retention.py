@@ -1,0 +1,71 @@
+"""A profile is kept for the retention period the consent text states, then erased."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlalchemy import func, select
+from transcript import Person
+
+from bot.housekeeping import expire_profiles, months_before
+from db.models import ChannelAccount, EventRegistration, Participant
+
+
+async def count(database, model) -> int:
+    async with database.unit_of_work() as session:
+        return await session.scalar(select(func.count()).select_from(model))
+
+
+async def register(app, who: str) -> Person:
+    person = Person(app.conversation, who)
+    await person.begins("English")
+    await person.says("Sara Bennani")
+    await person.says("berkane")
+    await person.says("1")
+    await person.says("Focal point")
+    await person.taps("Skip")
+    await person.taps("Skip")
+    await person.taps("I agree")
+    await person.taps("Confirm")
+    person.sees("your registration is complete")
+    return person
+
+
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [
+        (date(2026, 11, 13), 24, date(2024, 11, 13)),
+        (date(2025, 3, 31), 1, date(2025, 2, 28)),
+        (date(2024, 3, 31), 1, date(2024, 2, 29)),
+        (date(2025, 1, 15), 1, date(2024, 12, 15)),
+        (date(2025, 12, 31), 12, date(2024, 12, 31)),
+    ],
+)
+def test_months_before_keeps_the_day_or_the_end_of_a_shorter_month(day, months, expected):
+    assert months_before(day, months) == expected
+
+
+async def test_a_profile_is_erased_the_day_after_its_retention_period(app):
+    await register(app, "8001")
+    # The event is on 13 November 2024; the shipped retention is 24 months.
+    assert app.settings.privacy.retention_months == 24
+    assert await expire_profiles(app.database, date(2026, 11, 13), 24) == 0
+    assert await count(app.database, Participant) == 1
+
+    assert await expire_profiles(app.database, date(2026, 11, 14), 24) == 1
+    assert await count(app.database, Participant) == 0
+    assert await count(app.database, ChannelAccount) == 0
+    assert await count(app.database, EventRegistration) == 0
+
+
+async def test_the_hourly_job_applies_the_retention_in_the_event_time_zone(app, clock):
+    sara = await register(app, "8002")
+    clock.current = datetime(2026, 11, 13, 22, 59, tzinfo=UTC)  # 23:59 in Casablanca
+    await app.housekeeping.run_once()
+    assert await count(app.database, Participant) == 1
+    clock.current = datetime(2026, 11, 13, 23, 1, tzinfo=UTC)  # 14 November, 00:01
+    await app.housekeeping.run_once()
+    assert await count(app.database, Participant) == 0
+    await sara.says("/me")
+    sara.sees("لم تقوموا بالتسجيل بعد.")  # the language choice went with the account
