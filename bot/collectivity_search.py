@@ -7,8 +7,9 @@ counts:
 
 - as typed (normalised): exact, fuzzy (WRatio), and starting a word of the name;
 - its consonant key (:func:`bot.arabic.consonant_key`) against the keys' ones, which
-  matches Arabizi and Latin spellings of Arabic names; only a whole-name match of at
-  least three consonants counts, so junk does not find look-alikes.
+  matches Arabizi and Latin spellings of Arabic names (only Arabic names have one);
+  only a whole-name match of at least three consonants counts, so junk does not find
+  look-alikes.
 
 A bare city name means the commune: among equal matches a commune comes first.
 A kind word in the query («جهة», "région", «عمالة», «إقليم», "préfecture",
@@ -34,6 +35,12 @@ _WORD_PREFIX_BONUS = 5.0
 # (a short query against a long region name), so it scores at least this before bonuses.
 _WORD_PREFIX_FLOOR = 80.0
 _MIN_FUZZY_LENGTH = 3
+# Keys this short (abbreviations: "TTA", "CS", "MS") are compared whole, never found
+# inside a longer query, or "Amsterdam" would find "MS" inside it.
+_SHORT_KEY = 3
+# A query much longer than a key is not that key plus noise: no partial matching then,
+# or "Constantine" would find "Tan-Tan" inside it.
+_LONGER_QUERY = 1.3
 # Consonant keys: an exact whole-name match, or a close one for longer keys.
 _CONSONANT_EXACT = 92.0
 _CONSONANT_MIN_LENGTH = 3
@@ -57,6 +64,10 @@ KIND_WORDS = {
     "جماعه": "commune",
     "municipalite": "commune",
     "بلديه": "commune",
+    "ville": "commune",
+    "city": "commune",
+    "town": "commune",
+    "مدينه": "commune",
 }
 # "Province de Berkane", "Région de l'Oriental": the glue left once the kind word goes.
 _GLUE_WORDS = frozenset({"de", "d", "du", "des", "l", "la", "le", "of", "the"})
@@ -84,6 +95,7 @@ class _Key:
     word_starts: tuple[str, ...]
     """The name from each word on: "dar bayda settat" -> "bayda settat", "settat"."""
     consonants: str
+    """The consonant key of an Arabic name; "" for a Latin one (its vowels are a guess)."""
 
 
 @dataclass
@@ -162,7 +174,8 @@ def _parse(query: str) -> _Query | None:
 def _key(name: str) -> _Key:
     words = name.split()
     starts = tuple(" ".join(words[i:]) for i in range(len(words)))
-    return _Key(name, starts, consonant_key(name))
+    arabic = any("\u0600" <= c <= "\u06ff" for c in name)
+    return _Key(name, starts, consonant_key(name) if arabic else "")
 
 
 def _score(query: _Query, key: _Key) -> float:
@@ -175,7 +188,10 @@ def _direct_score(query: str, key: _Key) -> float:
     starts_word = any(start.startswith(query) for start in key.word_starts)
     if len(query) < _MIN_FUZZY_LENGTH and not starts_word:
         return 0.0
-    score = fuzz.WRatio(query, key.name)
+    if len(key.name) <= _SHORT_KEY or len(query) > _LONGER_QUERY * len(key.name):
+        score = fuzz.QRatio(query, key.name)
+    else:
+        score = fuzz.WRatio(query, key.name)
     if starts_word:
         score = max(score, _WORD_PREFIX_FLOOR) + _WORD_PREFIX_BONUS
         if key.name.startswith(query):
