@@ -140,8 +140,22 @@ def arabizi_to_arabic(text: str) -> str:
     for word in normalise(text).split():
         if word in _LATIN_ARTICLES:
             continue
-        words.append(_arabizi_word(word))
+        words.append(_arabizi_word(_without_latin_article(word)))
     return " ".join(word for word in words if word)
+
+
+def _without_latin_article(word: str) -> str:
+    """The article glued on in Darija: "lqnitra", "ljadida", "elhoceima", "l3ayoun"."""
+    for article in ("el", "al", "l"):
+        rest = word[len(article) :]
+        if (
+            word.startswith(article)
+            and len(rest) >= 3
+            and rest[0] not in "aeiouy"
+            and rest[0] != rest[1]
+        ):
+            return rest
+    return word
 
 
 def _arabizi_word(word: str) -> str:
@@ -196,10 +210,10 @@ def consonant_key(text: str) -> str:
     """
     keys = []
     for word in arabizi_to_arabic(text).translate(_SKELETON_FOLDS).split():
+        word = "".join(c for c in word if c.isalpha())
         word = word.lstrip("\u0627") or word
         letters = [c for i, c in enumerate(word) if c not in _ARABIC_LONG_VOWELS or i == 0]
         if len(letters) > 1 and letters[-1] == "\u0647":
             letters.pop()
-        collapsed = [c for i, c in enumerate(letters) if i == 0 or c != letters[i - 1]]
-        keys.append("".join(c for c in collapsed if c.isalpha()))
+        keys.append("".join(c for i, c in enumerate(letters) if i == 0 or c != letters[i - 1]))
     return " ".join(key for key in keys if key)
