@@ -54,13 +54,26 @@ class Directory:
 
     def __init__(self) -> None:
         self._index: CollectivityIndex | None = None
-        self._version: tuple[int, int] | None = None
+        self._version: tuple[int, int, int] | None = None
 
     async def _current_index(self, session: AsyncSession) -> CollectivityIndex:
-        count, last = (
-            await session.execute(select(func.count(Collectivity.id), func.max(Collectivity.id)))
+        # A re-import may rename or re-alias rows without adding any: the lengths of the
+        # names and aliases are a cheap fingerprint of what the index holds.
+        count, last, letters = (
+            await session.execute(
+                select(
+                    func.count(Collectivity.id),
+                    func.max(Collectivity.id),
+                    func.sum(
+                        func.length(Collectivity.name_ar)
+                        + func.length(Collectivity.name_fr)
+                        + func.length(Collectivity.aliases)
+                        + func.length(Collectivity.kind)
+                    ),
+                )
+            )
         ).one()
-        version = (count, last or 0)
+        version = (count, last or 0, letters or 0)
         if self._index is None or version != self._version:
             rows = (
                 await session.execute(

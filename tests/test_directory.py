@@ -250,3 +250,19 @@ async def test_search_report_lines(db):
         assert score == f"{float(score):.1f}"
     assert await search_report(db, "Tlemcen") == []
     assert len(await search_report(db, "sidi", limit=2)) <= 2
+
+
+async def test_the_index_sees_new_aliases_after_a_reimport(db, tmp_path):
+    directory = Directory()
+    async with db.unit_of_work() as session:
+        assert await directory.search(session, "Berkanopolis") == []
+    path = tmp_path / "alias.csv"
+    path.write_text(
+        "code,kind,name_ar,name_fr,region_code,aliases\n"
+        "C-BERKANE,commune,بركان,Berkane,02,Berkanopolis\n",
+        encoding="utf-8",
+    )
+    await import_file(db, path)
+    berkane = await by_code(db, "C-BERKANE")
+    async with db.unit_of_work() as session:
+        assert (await directory.search(session, "Berkanopolis"))[:1] == [berkane.id]
