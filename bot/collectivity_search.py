@@ -35,11 +35,8 @@ _WORD_PREFIX_BONUS = 5.0
 # (a short query against a long region name), so it scores at least this before bonuses.
 _WORD_PREFIX_FLOOR = 80.0
 _MIN_FUZZY_LENGTH = 3
-# Keys this short (abbreviations: "TTA", "CS", "MS") are compared whole, never found
-# inside a longer query, or "Amsterdam" would find "MS" inside it.
-_SHORT_KEY = 3
 # A query much longer than a key is not that key plus noise: no partial matching then,
-# or "Constantine" would find "Tan-Tan" inside it.
+# or "Constantine" would find "Tan-Tan" inside it, and "Amsterdam" the abbreviation "MS".
 _LONGER_QUERY = 1.3
 # Consonant keys: an exact whole-name match, or a close one for longer keys.
 _CONSONANT_EXACT = 92.0
@@ -188,7 +185,7 @@ def _direct_score(query: str, key: _Key) -> float:
     starts_word = any(start.startswith(query) for start in key.word_starts)
     if len(query) < _MIN_FUZZY_LENGTH and not starts_word:
         return 0.0
-    if len(key.name) <= _SHORT_KEY or len(query) > _LONGER_QUERY * len(key.name):
+    if len(query) > _LONGER_QUERY * len(key.name):
         score = fuzz.QRatio(query, key.name)
     else:
         score = fuzz.WRatio(query, key.name)
