@@ -70,6 +70,12 @@ the file: UTF-8, comma-separated, a header line naming the columns.
   aliases      other spellings people type, separated by | (e.g. Fez|Fès)
   parent_code  the code of the province or prefecture a commune belongs to"""
 
+SEARCH_DESCRIPTION = """\
+Show what registration proposes for a typed name: the five best matches, best
+first, one a line, tab-separated: code, score, label_fr, label_ar. A score is
+100 or more for an exact name or alias, 80 at the cutoff; nothing printed means
+the bot would find nothing and offer to browse by region."""
+
 CODES_DESCRIPTION = """\
 Print the invite codes and their Telegram deep links, one collectivity a line,
 tab-separated after a header line: code, invite_code, link, name_fr, name_ar."""
@@ -163,7 +169,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     codes.add_argument("--generate", action="store_true", help="give a code to those without")
 
-    # ---- the integrator adds `collectivities search QUERY` here -------------------------
+    search = actions.add_parser(
+        "search",
+        help="show the five best matches of a typed name, with their scores",
+        description=SEARCH_DESCRIPTION,
+        formatter_class=formatter,
+        parents=[common],
+    )
+    search.add_argument("query", metavar="QUERY", help="what a focal point would type")
     return parser
 
 
@@ -226,6 +239,8 @@ def _dispatch(arguments: argparse.Namespace) -> int:
                 _say(problem)
                 return EXIT_USAGE
             return asyncio.run(_import(settings, arguments.file))
+        case "collectivities" if arguments.action == "search":
+            return asyncio.run(_search(settings, arguments.query))
         case "collectivities":
             return asyncio.run(_codes(settings, arguments.generate))
     return EXIT_USAGE
@@ -248,10 +263,10 @@ async def _run(settings: Settings) -> int:
     from bot.bootstrap import bootstrap
     from bot.config import privacy_placeholder_warnings
 
-    for warning in privacy_placeholder_warnings(settings):
-        logging.getLogger("tawasul").warning(warning)
     app = await bootstrap(settings)
     try:
+        for warning in privacy_placeholder_warnings(settings):
+            logging.getLogger("tawasul").warning(warning)
         await app.start()
         channel = app.telegram_channel()
         stop = asyncio.Event()
@@ -283,8 +298,21 @@ async def _console(settings: Settings, user: str) -> int:
     return EXIT_OK
 
 
-def _rows(count: int) -> str:
-    return f"{count} bad row" if count == 1 else f"{count} bad rows"
+async def _search(settings: Settings, query: str) -> int:
+    from bot.collectivity_import import ensure_seeded
+    from bot.directory import search_report
+    from db.session import Database
+
+    database = Database(settings.database_url)
+    try:
+        await database.upgrade()
+        _database_line(database)
+        await ensure_seeded(database, settings.collectivities_file)
+        for line in await search_report(database, query):
+            print(line)
+    finally:
+        await database.close()
+    return EXIT_OK
 
 
 async def _import(settings: Settings, file: Path) -> int:
@@ -298,8 +326,9 @@ async def _import(settings: Settings, file: Path) -> int:
         report = await import_file(database, file)
     except ImportRejected as rejected:
         for error in rejected.errors:
-            print(f"{file}: line {error.line}: {error.reason}", file=sys.stderr)
-        print(f"{file}: nothing imported ({_rows(len(rejected.errors))})", file=sys.stderr)
+            print(f"{file}: {error}", file=sys.stderr)
+        summary = rejected.summary if rejected.path else f"{file}: {rejected.summary}"
+        print(summary, file=sys.stderr)
         return EXIT_SERVICE
     finally:
         await database.close()

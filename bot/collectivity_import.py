@@ -12,6 +12,7 @@ import functools
 import io
 import re
 import secrets
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +20,8 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import COLLECTIVITY_KINDS, Collectivity
+from bot.collectivity_labels import derive_labels
+from db.models import ALIASES_MAX, COLLECTIVITY_KINDS, LABEL_MAX, Collectivity
 from db.session import Database
 
 DATA = Path(__file__).with_name("data")
@@ -27,16 +29,18 @@ REGIONS_CSV = DATA / "regions.csv"
 SAMPLE_CSV = DATA / "collectivities-sample.csv"
 
 REQUIRED_COLUMNS = ("code", "kind", "name_ar", "name_fr", "region_code")
-OPTIONAL_COLUMNS = ("invite_code",)
+OPTIONAL_COLUMNS = ("parent_code", "label_ar", "label_fr", "aliases", "invite_code")
 HEADER = (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)
 NAME_MAX = 200
+PARENT_KINDS = ("prefecture", "province")
+UTF8_HINT = "save it as UTF-8 (CSV UTF-8 in Excel)"
 CODE_RE = re.compile(r"[A-Z0-9][A-Z0-9_-]{0,31}")
 # Telegram's alphabet and length for the ?start= deep-link parameter.
 INVITE_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 ARABIC_LETTER_RE = re.compile(
     r"[\u0620-\u064A\u0671-\u06D3\u06FA-\u06FC\u0750-\u077F\u08A0-\u08C9]"
 )
-UPDATABLE = ("kind", "name_ar", "name_fr", "region_code")
+UPDATABLE = ("kind", "name_ar", "name_fr", "region_code", "label_ar", "label_fr")
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,19 @@ class CollectivityRow:
     invite_code: str | None = None
     line: int = field(default=0, compare=False)
     """Where the row was in its file, to name it in an error; 0 when unknown."""
+    label_ar: str = ""
+    label_fr: str = ""
+    """The official labels; derived from the kind and name when left empty."""
+    aliases: str | None = None
+    """Other names people type, ``|``-separated; None (no such column) keeps the stored ones."""
+    parent_code: str | None = None
+    """A commune's prefecture or province; "" clears it, None (no such column) keeps it."""
+
+    def __post_init__(self) -> None:
+        if not (self.label_ar and self.label_fr) and self.kind in COLLECTIVITY_KINDS:
+            ar, fr = derive_labels(self.kind, self.name_ar, self.name_fr)
+            object.__setattr__(self, "label_ar", self.label_ar or ar)
+            object.__setattr__(self, "label_fr", self.label_fr or fr)
 
 
 @dataclass(frozen=True)
@@ -57,7 +74,7 @@ class RowError:
     reason: str
 
     def __str__(self) -> str:
-        return f"line {self.line}: {self.reason}"
+        return f"line {self.line}: {self.reason}" if self.line else self.reason
 
 
 @dataclass(frozen=True)
@@ -68,11 +85,37 @@ class ImportReport:
 
 
 class ImportRejected(Exception):
-    """The rows were refused; nothing was imported."""
+    """The rows were refused; nothing was imported.
 
-    def __init__(self, errors: list[RowError]) -> None:
-        super().__init__("; ".join(str(error) for error in errors))
+    ``str()`` is one line naming the file, fit for an operator's terminal.
+    """
+
+    def __init__(self, errors: list[RowError], path: Path | str | None = None) -> None:
         self.errors = errors
+        self.path = path
+        super().__init__(self.one_line())
+
+    @property
+    def summary(self) -> str:
+        """ "c.csv: nothing imported (1 bad row)": the closing line of a list of errors."""
+        where = f"{self.path}: " if self.path is not None else ""
+        if len(self.errors) == 1 and not self.errors[0].line:
+            return f"{where}nothing imported"
+        return f"{where}nothing imported ({_count(len(self.errors), 'bad row', 'bad rows')})"
+
+    def one_line(self) -> str:
+        where = f"{self.path}: " if self.path is not None else ""
+        shown = "; ".join(str(error) for error in self.errors[:3])
+        more = len(self.errors) - 3
+        if more > 0:
+            shown += f"; and {_count(more, 'other error', 'other errors')}"
+        if len(self.errors) == 1 and not self.errors[0].line:
+            return f"{where}{shown}; nothing imported"
+        return f"{where}{shown}; {self.summary.removeprefix(where)}"
+
+
+def _count(n: int, singular: str, plural: str) -> str:
+    return f"{n} {singular if n == 1 else plural}"
 
 
 @functools.cache
@@ -87,10 +130,19 @@ def region_codes() -> frozenset[str]:
 
 def read_collectivities_csv(path: Path) -> tuple[list[CollectivityRow], list[RowError]]:
     """Parse and check every row of ``path``; the rows are usable only if no error came back."""
+    path = Path(path)
     try:
-        text = Path(path).read_bytes().decode("utf-8-sig")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return [], [RowError(0, "file not found")]
+    except IsADirectoryError:
+        return [], [RowError(0, "is a folder, not a CSV file")]
+    except OSError as exc:
+        return [], [RowError(0, f"cannot be read ({exc.strerror or exc})")]
+    try:
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return [], [RowError(0, f"the file is not UTF-8 (byte {exc.start} is invalid)")]
+        return [], [_not_utf8(data, exc.start)]
     try:
         records = list(_records(text))
     except _UnreadableCsv as exc:
@@ -99,6 +151,9 @@ def read_collectivities_csv(path: Path) -> tuple[list[CollectivityRow], list[Row
         return [], [RowError(1, f"the file is empty; expected the header {','.join(HEADER)}")]
     header_line, header = records[0]
     columns = [name.strip() for name in header]
+    if _separated_by_semicolons(columns):
+        reason = "the file is separated by semicolons; save it as CSV with commas (UTF-8)"
+        return [], [RowError(header_line, reason)]
     errors = _header_errors(header_line, columns)
     if errors:
         return [], errors
@@ -109,8 +164,25 @@ def read_collectivities_csv(path: Path) -> tuple[list[CollectivityRow], list[Row
         if row is not None:
             rows.append(row)
     errors.extend(_duplicate_errors(rows))
+    errors.extend(_parent_errors(rows, None))
     errors.sort(key=lambda error: error.line)
     return rows, errors
+
+
+def _not_utf8(data: bytes, start: int) -> RowError:
+    line = data.count(b"\n", 0, start) + 1
+    column = start - (data.rfind(b"\n", 0, start) + 1) + 1
+    return RowError(
+        line, f"the file is not UTF-8 (byte {column} of the line is invalid); {UTF8_HINT}"
+    )
+
+
+def _separated_by_semicolons(columns: list[str]) -> bool:
+    """French Excel saves "CSV" with semicolons: the header is then one column with ';'."""
+    if any(name in HEADER for name in columns):
+        return False
+    split = [name.strip() for name in ";".join(columns).split(";")]
+    return all(name in split for name in REQUIRED_COLUMNS)
 
 
 class _UnreadableCsv(Exception):
@@ -153,7 +225,8 @@ def _parse_record(
 ) -> tuple[CollectivityRow | None, list[RowError]]:
     """Turn one record into a row, or tell what is wrong with it."""
     if len(values) != len(columns):
-        reason = f"has {len(values)} fields, the header has {len(columns)}"
+        fields = _count(len(values), "field", "fields")
+        reason = f"has {fields}, the header has {_count(len(columns), 'column', 'columns')}"
         return None, [RowError(line, reason)]
     record = {name: value.strip() for name, value in zip(columns, values, strict=True)}
     problems = _field_problems(record)
@@ -167,8 +240,21 @@ def _parse_record(
         region_code=record["region_code"],
         invite_code=record.get("invite_code") or None,
         line=line,
+        label_ar=record.get("label_ar", ""),
+        label_fr=record.get("label_fr", ""),
+        aliases="|".join(_aliases(record["aliases"])) if "aliases" in record else None,
+        parent_code=record.get("parent_code"),
     )
     return row, []
+
+
+def _aliases(value: str) -> list[str]:
+    """The distinct non-empty aliases of a ``|``-separated cell, in their order."""
+    seen: dict[str, None] = {}
+    for alias in value.split("|"):
+        if alias.strip():
+            seen.setdefault(" ".join(alias.split()), None)
+    return list(seen)
 
 
 def _field_problems(record: dict[str, str]) -> list[str]:
@@ -180,22 +266,43 @@ def _field_problems(record: dict[str, str]) -> list[str]:
         ("region_code", _region_problem),
         ("name_ar", _name_ar_problem),
         ("name_fr", lambda value: _length_problem("name_fr", value)),
+        ("label_ar", _label_ar_problem),
+        ("label_fr", lambda value: _length_problem("label_fr", value, LABEL_MAX)),
+        ("aliases", _aliases_problem),
+        ("parent_code", lambda value: _code_problem(value, "parent_code")),
         ("invite_code", _invite_problem),
     )
     for name, check in checks:
         value = record.get(name, "")
-        problem = check(value) if value and name not in empty else None
+        problem = None
+        if value and name not in empty:
+            problem = _hidden_character_problem(name, value) or check(value)
         if problem:
             problems.append(problem)
+    if record.get("parent_code") and record.get("kind") in (*PARENT_KINDS, "region"):
+        problems.append(f"parent_code is for a commune; a {record['kind']} has none")
     return problems
 
 
-def _code_problem(code: str) -> str | None:
+def _hidden_character_problem(column: str, value: str) -> str | None:
+    """NUL, bidi overrides (U+202E), zero-width and other control or format characters.
+
+    They hide or reorder what people read, and PostgreSQL refuses NUL outright.
+    """
+    for char in value:
+        if unicodedata.category(char) in ("Cc", "Cf", "Cs", "Co", "Cn"):
+            return (
+                f"{column} contains the invisible or control character U+{ord(char):04X}; remove it"
+            )
+    return None
+
+
+def _code_problem(code: str, column: str = "code") -> str | None:
     if CODE_RE.fullmatch(code):
         return None
     hint = " (use upper case)" if CODE_RE.fullmatch(code.upper()) else ""
     return (
-        f"code {code!r} must be 1-32 characters of A-Z, 0-9, '_' or '-',"
+        f"{column} {code!r} must be 1-32 characters of A-Z, 0-9, '_' or '-',"
         f" starting with a letter or digit{hint}"
     )
 
@@ -218,10 +325,26 @@ def _name_ar_problem(name: str) -> str | None:
     return _length_problem("name_ar", name)
 
 
-def _length_problem(column: str, name: str) -> str | None:
-    if len(name) <= NAME_MAX:
+def _label_ar_problem(label: str) -> str | None:
+    if not ARABIC_LETTER_RE.search(label):
+        return f"label_ar {label!r} has no Arabic letter"
+    return _length_problem("label_ar", label, LABEL_MAX)
+
+
+def _aliases_problem(value: str) -> str | None:
+    joined = "|".join(_aliases(value))
+    if len(joined) > ALIASES_MAX:
+        return f"aliases are {len(joined)} characters long, the limit is {ALIASES_MAX}"
+    too_long = [alias for alias in _aliases(value) if len(alias) > NAME_MAX]
+    if too_long:
+        return f"an alias is {len(too_long[0])} characters long, the limit is {NAME_MAX}"
+    return None
+
+
+def _length_problem(column: str, name: str, limit: int = NAME_MAX) -> str | None:
+    if len(name) <= limit:
         return None
-    return f"{column} is {len(name)} characters long, the limit is {NAME_MAX}"
+    return f"{column} is {len(name)} characters long, the limit is {limit}"
 
 
 def _invite_problem(invite_code: str) -> str | None:
@@ -252,6 +375,41 @@ def _duplicate_errors(rows: Iterable[CollectivityRow]) -> list[RowError]:
     return errors
 
 
+def _parent_errors(
+    rows: Sequence[CollectivityRow], stored: dict[str, tuple[str, str]] | None
+) -> list[RowError]:
+    """Check each parent_code: a prefecture or province of the same region.
+
+    The parent is looked up in the rows first, then in ``stored`` (code -> (kind,
+    region_code)); with ``stored`` None, a parent outside the rows is not judged yet
+    (the file is read before the database is known).
+    """
+    in_rows = {row.code: (row.kind, row.region_code) for row in rows}
+    errors = []
+    for row in rows:
+        if not row.parent_code:
+            continue
+        found = in_rows.get(row.parent_code)
+        if found is None and stored is not None:
+            found = stored.get(row.parent_code)
+        if found is None:
+            if stored is not None:
+                reason = f"parent_code {row.parent_code!r} is neither in the file nor imported"
+                errors.append(RowError(row.line, reason))
+            continue
+        kind, region = found
+        if kind not in PARENT_KINDS:
+            reason = f"parent_code {row.parent_code!r} is a {kind}, not a prefecture or province"
+            errors.append(RowError(row.line, reason))
+        elif region != row.region_code:
+            reason = (
+                f"parent_code {row.parent_code!r} is in region {region},"
+                f" this row in region {row.region_code}"
+            )
+            errors.append(RowError(row.line, reason))
+    return errors
+
+
 # Writing
 
 
@@ -259,8 +417,11 @@ async def import_file(database: Database, path: Path) -> ImportReport:
     """Import ``path``, or raise ImportRejected without importing anything."""
     rows, errors = read_collectivities_csv(path)
     if errors:
-        raise ImportRejected(errors)
-    return await import_collectivities(database, rows)
+        raise ImportRejected(errors, path)
+    try:
+        return await import_collectivities(database, rows)
+    except ImportRejected as rejected:
+        raise ImportRejected(rejected.errors, path) from None
 
 
 async def import_collectivities(
@@ -275,31 +436,54 @@ async def import_collectivities(
 
 
 async def ensure_seeded(database: Database, path: Path = SAMPLE_CSV) -> ImportReport | None:
-    """Import ``path`` when there are no collectivities yet, as on a first start."""
+    """Import ``path`` when there are no collectivities yet, as on a first start.
+
+    A bad, missing or unreadable file raises ImportRejected, whose ``str()`` is the
+    one line to print.
+    """
     rows, errors = read_collectivities_csv(path)
     async with database.unit_of_work() as session:
         if await session.scalar(select(func.count()).select_from(Collectivity)):
             return None
         if errors:
-            raise ImportRejected(errors)
-        return await _upsert(session, rows)
+            raise ImportRejected(errors, path)
+        try:
+            return await _upsert(session, rows)
+        except ImportRejected as rejected:
+            raise ImportRejected(rejected.errors, path) from None
 
 
 async def _upsert(session: AsyncSession, rows: Sequence[CollectivityRow]) -> ImportReport:
     stored = {c.code: c for c in await session.scalars(select(Collectivity))}
-    errors = _duplicate_errors(rows) + _invite_clashes(stored.values(), rows)
+    known = {code: (c.kind, c.region_code) for code, c in stored.items()}
+    errors = (
+        _duplicate_errors(rows)
+        + _invite_clashes(stored.values(), rows)
+        + _parent_errors(rows, known)
+    )
     if errors:
         raise ImportRejected(sorted(errors, key=lambda error: error.line))
     await _release_changed_invites(session, stored, rows)
-    created = updated = 0
+    new: set[str] = set()
+    changed: set[str] = set()
     for row in rows:
         existing = stored.get(row.code)
         if existing is None:
-            session.add(_new_collectivity(row))
-            created += 1
+            stored[row.code] = _new_collectivity(row)
+            session.add(stored[row.code])
+            new.add(row.code)
         elif _apply(existing, row):
-            updated += 1
+            changed.add(row.code)
     await session.flush()
+    for row in rows:
+        if row.parent_code is None:
+            continue
+        parent_id = stored[row.parent_code].id if row.parent_code else None
+        if stored[row.code].parent_id != parent_id:
+            stored[row.code].parent_id = parent_id
+            changed.add(row.code)
+    await session.flush()
+    created, updated = len(new), len(changed - new)
     return ImportReport(created=created, updated=updated, unchanged=len(rows) - created - updated)
 
 
@@ -350,6 +534,9 @@ def _new_collectivity(row: CollectivityRow) -> Collectivity:
         name_fr=row.name_fr,
         region_code=row.region_code,
         invite_code=row.invite_code,
+        label_ar=row.label_ar,
+        label_fr=row.label_fr,
+        aliases=row.aliases or "",
     )
 
 
@@ -360,6 +547,9 @@ def _apply(collectivity: Collectivity, row: CollectivityRow) -> bool:
         if getattr(collectivity, name) != getattr(row, name):
             setattr(collectivity, name, getattr(row, name))
             changed = True
+    if row.aliases is not None and collectivity.aliases != row.aliases:
+        collectivity.aliases = row.aliases
+        changed = True
     if row.invite_code and collectivity.invite_code != row.invite_code:
         collectivity.invite_code = row.invite_code
         changed = True

@@ -31,7 +31,9 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-COLLECTIVITY_KINDS = ("region", "province", "commune")
+COLLECTIVITY_KINDS = ("region", "prefecture", "province", "commune")
+LABEL_MAX = 250
+ALIASES_MAX = 1000
 
 
 class Base(DeclarativeBase):
@@ -63,7 +65,9 @@ class Region(Base):
 
 class Collectivity(Base):
     __tablename__ = "collectivities"
-    __table_args__ = (CheckConstraint("kind IN ('region', 'province', 'commune')", name="kind"),)
+    __table_args__ = (
+        CheckConstraint("kind IN ('region', 'prefecture', 'province', 'commune')", name="kind"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
@@ -72,8 +76,18 @@ class Collectivity(Base):
     name_fr: Mapped[str] = mapped_column(String(200))
     region_code: Mapped[str] = mapped_column(ForeignKey("regions.code"), index=True)
     invite_code: Mapped[str | None] = mapped_column(String(64), unique=True)
+    label_ar: Mapped[str] = mapped_column(String(LABEL_MAX))
+    label_fr: Mapped[str] = mapped_column(String(LABEL_MAX))
+    aliases: Mapped[str] = mapped_column(String(ALIASES_MAX), default="")
+    """Other names people type ("Fez", «كازا», "TTA"), ``|``-separated as in the import file."""
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("collectivities.id"), index=True)
+    """A commune's prefecture or province, when known."""
 
     region: Mapped[Region] = relationship(lazy="joined")
+
+    @property
+    def alias_list(self) -> list[str]:
+        return [alias for alias in self.aliases.split("|") if alias]
 
 
 class Participant(Base):

@@ -1,7 +1,8 @@
 """Registration of a focal point, as a table of steps.
 
 language → (the Law 09-08 notice) name → collectivity (search, or browse region →
-list) → position → phone → email → consent → summary (correct any field) → confirmed.
+prefecture or province → commune) → position → phone → email → consent → summary
+(correct any field) → confirmed.
 
 An invite code from a deep link pre-selects the collectivity, so that step is
 skipped. The draft lives in the dialogue state until the person confirms; nothing
@@ -19,7 +20,7 @@ from datetime import datetime
 
 from bot.arabic import strip_invisible
 from bot.contact_details import parse_email, parse_phone
-from bot.directory import local_name
+from bot.directory import PARENT_KINDS, local_name
 from bot.free_text import check_free_text
 from bot.i18n import Ltr
 from db.models import EventRegistration, Participant
@@ -40,6 +41,7 @@ COLLECTIVITY = "collectivity"
 PICK = "pick"
 REGION = "region"
 REGION_LIST = "region_list"
+PARENT_LIST = "parent_list"
 POSITION = "position"
 PHONE = "phone"
 EMAIL = "email"
@@ -278,16 +280,32 @@ async def take_region(ctx: Context, answer: Answer) -> Outcome:
     return Goto(REGION_LIST)
 
 
-async def ask_region_list(ctx: Context) -> Reply:
-    tr = ctx.tr
-    members = await ctx.services.directory.in_region(ctx.session, ctx.data.get("region", ""))
-    page = ctx.data.get("page", 0)
-    shown = members[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
-    options = [Option(f"col:{c.id}", collectivity_label(tr, c)) for c in shown]
-    if (page + 1) * PAGE_SIZE < len(members):
+def _page(tr, items: list[Option], page: int, back: Option) -> tuple[Option, ...]:
+    """One page of ``items`` (PAGE_SIZE of them), then "More" when there are more, then back."""
+    options = items[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    if (page + 1) * PAGE_SIZE < len(items):
         options.append(Option("more", tr._("More")))
-    options.append(Option("regions", tr._("Back to the regions")))
-    return Reply(tr._("Choose your collectivity."), tuple(options))
+    options.append(back)
+    return tuple(options)
+
+
+async def ask_region_list(ctx: Context) -> Reply:
+    """The region itself, its prefectures and provinces (each opens its communes), and the
+    communes that belong to none."""
+    tr = ctx.tr
+    directory = ctx.services.directory
+    members = await directory.in_region(ctx.session, ctx.data.get("region", ""), ctx.locale)
+    items = []
+    for c in members:
+        opens = c.kind in PARENT_KINDS and await directory.has_children(ctx.session, c.id)
+        items.append(Option(f"par:{c.id}" if opens else f"col:{c.id}", collectivity_label(tr, c)))
+    back = Option("regions", tr._("Back to the regions"))
+    return Reply(
+        tr._(
+            "Choose the region itself, a prefecture or province to see its communes, or a commune."
+        ),
+        _page(tr, items, ctx.data.get("page", 0), back),
+    )
 
 
 async def take_region_list(ctx: Context, answer: Answer) -> Outcome:
@@ -296,6 +314,36 @@ async def take_region_list(ctx: Context, answer: Answer) -> Outcome:
         return Goto(REGION_LIST)
     if answer.choice == "regions":
         return Goto(REGION)
+    if answer.choice and answer.choice.startswith("par:"):
+        ctx.data["parent"] = int(answer.choice[4:])
+        ctx.data["parent_page"] = 0
+        return Goto(PARENT_LIST)
+    return collectivity_chosen(ctx, int((answer.choice or "col:0")[4:]))
+
+
+async def ask_parent_list(ctx: Context) -> Reply:
+    """The prefecture or province itself first (its focal point picks it), then its communes."""
+    tr = ctx.tr
+    directory = ctx.services.directory
+    parent = await directory.get(ctx.session, ctx.data.get("parent") or 0)
+    communes = (
+        [] if parent is None else await directory.in_parent(ctx.session, parent.id, ctx.locale)
+    )
+    items = [Option(f"col:{c.id}", collectivity_label(tr, c)) for c in [parent, *communes] if c]
+    if parent is not None and parent.kind == "prefecture":
+        text = tr._("Choose the prefecture itself, or one of its communes.")
+    else:
+        text = tr._("Choose the province itself, or one of its communes.")
+    back = Option("region", tr._("Back to the region"))
+    return Reply(text, _page(tr, items, ctx.data.get("parent_page", 0), back))
+
+
+async def take_parent_list(ctx: Context, answer: Answer) -> Outcome:
+    if answer.choice == "more":
+        ctx.data["parent_page"] = ctx.data.get("parent_page", 0) + 1
+        return Goto(PARENT_LIST)
+    if answer.choice == "region":
+        return Goto(REGION_LIST)
     return collectivity_chosen(ctx, int((answer.choice or "col:0")[4:]))
 
 
@@ -567,6 +615,7 @@ REGISTRATION = Flow(
         PICK: Step(ask_pick, take_pick),
         REGION: Step(ask_region, take_region, free_text=False),
         REGION_LIST: Step(ask_region_list, take_region_list, free_text=False),
+        PARENT_LIST: Step(ask_parent_list, take_parent_list, free_text=False),
         POSITION: Step(ask_position, take_position),
         PHONE: Step(ask_phone, take_phone, accepts_contact=True),
         EMAIL: Step(ask_email, take_email),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.contact_details import display_phone
-from bot.directory import local_name
+from bot.directory import local_label, region_label
 from bot.free_text import TextProblem
 from bot.i18n import N_, Ltr, Translator
 from db.models import Collectivity, Participant
@@ -58,12 +58,19 @@ def text_problem(tr: Translator, problem: TextProblem, max_length: int = 120) ->
 
 
 def collectivity_label(tr: Translator, collectivity: Collectivity) -> str:
-    name = local_name(collectivity, tr.locale)
+    """The official label in the reader's language; English readers see the French one."""
+    return local_label(collectivity, tr.locale)
+
+
+def where_line(tr: Translator, collectivity: Collectivity) -> str:
+    """«جماعة بركان — جهة الشرق»; a region is its label alone, without repeating itself."""
     if collectivity.kind == "region":
-        return tr._("Region of {name}", name=name)
-    if collectivity.kind == "province":
-        return tr._("{name} (prefecture or province)", name=name)
-    return tr._("Commune of {name}", name=name)
+        return collectivity_label(tr, collectivity)
+    return tr._(
+        "{collectivity} — {region}",
+        collectivity=collectivity_label(tr, collectivity),
+        region=region_label(collectivity.region, tr.locale),
+    )
 
 
 def details_lines(
@@ -76,13 +83,7 @@ def details_lines(
     email: str | None,
 ) -> list[str]:
     none = tr._("not given")
-    where = "—"
-    if collectivity is not None:
-        where = tr._(
-            "{collectivity} — {region}",
-            collectivity=collectivity_label(tr, collectivity),
-            region=local_name(collectivity.region, tr.locale),
-        )
+    where = "—" if collectivity is None else where_line(tr, collectivity)
     return [
         tr._("Name: {name}", name=full_name),
         tr._("Collectivity: {collectivity}", collectivity=where),

@@ -4,7 +4,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.arabic import normalise, strip_invisible, to_ascii_digits
+from bot.arabic import (
+    arabizi_to_arabic,
+    consonant_key,
+    normalise,
+    strip_invisible,
+    to_ascii_digits,
+)
 
 
 @pytest.mark.parametrize(
@@ -86,7 +92,7 @@ def test_normalise_arabic_equivalences(a: str, b: str) -> None:
         ("ماذا؟ نعم؛ لا،", "ماذا نعم لا"),
         ("M. El-Idrissi...", "m el idrissi"),
         ("a\tb\n c", "a b c"),
-        ("الجماعة", "الجماعه"),
+        ("الجماعة", "جماعه"),
         ("", ""),
         ("!!!", ""),
     ],
@@ -112,3 +118,71 @@ def test_normalise_leaves_no_marks_or_punctuation(text: str) -> None:
     assert result == result.strip()
     assert "  " not in result
     assert not any(unicodedata.category(c)[0] in "MP" for c in result)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("الناظور", "ناظور"),
+        ("الدار البيضاء", "دار بيضاء"),
+        ("أݣادير", "أكادير"),
+        ("ڭلميم", "كلميم"),
+        ("گلميم", "كلميم"),
+    ],
+)
+def test_normalise_drops_the_article_and_folds_the_moroccan_gaf(a, b):
+    assert normalise(a) == normalise(b)
+
+
+def test_normalise_keeps_short_words_that_begin_like_the_article():
+    assert normalise("الف") == "الف"
+    assert normalise("الالعاب") == "عاب"
+
+
+@pytest.mark.parametrize(
+    ("latin", "arabic"),
+    [
+        ("wjda", "وجده"),
+        ("Tanja", "تانجه"),
+        ("3youn", "عيون"),
+        ("7ay", "حاي"),
+        ("9nitra", "قنيتره"),
+        ("5emis", "خميس"),
+        ("ghazi", "غازي"),
+        ("khouribga", "خوريبكه"),
+        ("chaouen", "شاون"),
+        ("shaouen", "شاون"),
+        ("marrakech", "ماراكش"),
+        ("el jadida", "جاديده"),
+        ("Ifrane", "افران"),
+        ("s2al", "سال"),
+        ("بركان", "بركان"),
+    ],
+)
+def test_arabizi_to_arabic(latin, arabic):
+    assert arabizi_to_arabic(latin) == arabic
+
+
+@pytest.mark.parametrize(
+    "spellings",
+    [
+        ("وجدة", "Oujda", "wjda", "Wajda"),
+        ("طنجة", "Tanja", "tanja"),
+        ("مراكش", "Marrakech", "mrrakch", "Marrakch"),
+        ("القنيطرة", "Kenitra", "9nitra", "lqnitra"),
+        ("المحمدية", "Mohammedia"),
+        ("كلميم", "Guelmim"),
+        ("أولاد تايمة", "Ouled Teima"),
+        ("إفران", "Ifrane"),
+        ("الحسيمة", "7oceima"),
+    ],
+)
+def test_consonant_key_is_shared_by_both_scripts(spellings):
+    keys = {consonant_key(spelling) for spelling in spellings}
+    assert len(keys) == 1, keys
+
+
+@given(st.text())
+def test_consonant_key_never_raises_and_is_stable(text):
+    key = consonant_key(text)
+    assert consonant_key(key) == key

@@ -62,7 +62,7 @@ async def at_phone_step(app) -> Person:
     person = await at_name_step(app, "2002")
     await person.says("Sara")
     await person.says("Berkane")
-    await person.taps("Commune of Berkane")
+    await person.taps("Commune de Berkane")
     await person.says("Focal point")
     person.sees("phone number")
     return person

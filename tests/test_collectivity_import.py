@@ -127,7 +127,9 @@ async def test_bad_rows_are_all_reported_and_nothing_is_imported(db, tmp_path):
     _, errors = read_collectivities_csv(path)
 
     assert [error.line for error in errors] == [3, 5, 6, 7]
-    assert str(errors[0]) == "line 3: kind 'villa' is not one of region, province, commune"
+    assert (
+        str(errors[0]) == "line 3: kind 'villa' is not one of region, prefecture, province, commune"
+    )
     assert "region_code '13'" in errors[1].reason
     assert errors[2].reason == "code 'C-BERKANE' repeats line 2"
     assert errors[3].reason == "name_fr is empty"
@@ -148,7 +150,7 @@ async def test_bad_rows_are_all_reported_and_nothing_is_imported(db, tmp_path):
         (f"P-BERKANE,province,بركان,Berkane,02,{'x' * 65}", "invite_code 'xxx"),
         (f"P-BERKANE,province,بركان,{'B' * 201},02,", "name_fr is 201 characters long"),
         ("P-BERKANE,province,,Berkane,02,", "name_ar is empty"),
-        ("P-BERKANE,province,بركان,Berkane,02,,extra", "has 7 fields, the header has 6"),
+        ("P-BERKANE,province,بركان,Berkane,02,,extra", "has 7 fields, the header has 6 columns"),
     ],
 )
 def test_a_bad_field_is_reported_on_its_line(tmp_path, line, reason):
@@ -199,16 +201,21 @@ def test_invite_code_column_is_optional_and_bom_is_tolerated(tmp_path):
     assert rows[0].line == 2
 
 
-def test_a_file_not_in_utf8_is_one_error_at_line_0(tmp_path):
-    path = tmp_path / "latin1.csv"
-    path.write_bytes(f"{HEADER}\nC-FES,commune,x,Fès,03,\n".encode("latin-1"))
+def test_a_file_not_in_utf8_names_the_line_and_says_how_to_save_it(tmp_path):
+    path = tmp_path / "arabic-windows.csv"
+    path.write_bytes(
+        f"{HEADER}\nR02,region,الشرق,L'Oriental,02,\nC-FES,commune,فاس,Fès,03,\n".encode("cp1256")
+    )
 
     rows, errors = read_collectivities_csv(path)
 
     assert rows == []
     assert len(errors) == 1
-    assert errors[0].line == 0
-    assert "UTF-8" in errors[0].reason
+    assert errors[0].line == 2
+    assert errors[0].reason == (
+        "the file is not UTF-8 (byte 12 of the line is invalid);"
+        " save it as UTF-8 (CSV UTF-8 in Excel)"
+    )
 
 
 def test_an_empty_or_unreadable_file_is_reported(tmp_path):
@@ -309,3 +316,213 @@ def test_deep_link():
     assert deep_link("@TawasulBot", "x_1") == "https://t.me/TawasulBot?start=x_1"
     with pytest.raises(ValueError):
         deep_link("TawasulBot", "not valid")
+
+
+# Labels, aliases and parents
+
+FULL_HEADER = "code,kind,name_ar,name_fr,region_code,parent_code,label_ar,label_fr,aliases"
+
+
+async def test_sample_has_official_labels_kinds_and_parents(db):
+    await import_file(db, SAMPLE_CSV)
+
+    oujda_angad = await by_code(db, "P-OUJDA-ANGAD")
+    assert (oujda_angad.kind, oujda_angad.label_ar, oujda_angad.label_fr) == (
+        "prefecture",
+        "عمالة وجدة أنجاد",
+        "Préfecture d'Oujda-Angad",
+    )
+    berkane = await by_code(db, "P-BERKANE")
+    assert (berkane.kind, berkane.label_ar, berkane.label_fr) == (
+        "province",
+        "إقليم بركان",
+        "Province de Berkane",
+    )
+    saidia = await by_code(db, "C-SAIDIA")
+    assert (saidia.label_ar, saidia.label_fr) == ("جماعة السعيدية", "Commune de Saïdia")
+    assert saidia.parent_id == berkane.id
+    oriental = await by_code(db, "R02")
+    assert (oriental.label_ar, oriental.label_fr) == ("جهة الشرق", "Région de l'Oriental")
+    casablanca = await by_code(db, "C-CASABLANCA")
+    assert {"كازا", "casa", "البيضاء"} <= {a.casefold() for a in casablanca.alias_list}
+
+
+def test_every_sample_commune_has_a_parent_and_every_row_a_label():
+    rows, errors = read_collectivities_csv(SAMPLE_CSV)
+    assert errors == []
+    assert all(row.parent_code for row in rows if row.kind == "commune")
+    prefectures = {row.name_fr for row in rows if row.kind == "prefecture"}
+    assert prefectures == {
+        "Tanger-Assilah",
+        "Oujda-Angad",
+        "Fès",
+        "Meknès",
+        "Rabat",
+        "Salé",
+        "Skhirate-Témara",
+        "Casablanca",
+        "Mohammédia",
+        "Marrakech",
+        "Agadir Ida-Outanane",
+        "Inezgane-Aït Melloul",
+    }
+    text = SAMPLE_CSV.read_text(encoding="utf-8")
+    assert "préfecture ou province" not in text
+
+
+def test_labels_are_derived_when_the_columns_are_absent_or_empty(tmp_path):
+    path = write_csv(
+        tmp_path,
+        FULL_HEADER,
+        "P-HOCEIMA,province,الحسيمة,Al Hoceïma,01,,,,",
+        "C-X,commune,الحسيمة,Al Hoceïma,01,P-HOCEIMA,بلدية الحسيمة,,Alhucemas| Hoceima |Alhucemas",
+    )
+
+    rows, errors = read_collectivities_csv(path)
+
+    assert errors == []
+    assert (rows[0].label_ar, rows[0].label_fr) == ("إقليم الحسيمة", "Province d'Al Hoceïma")
+    assert (rows[1].label_ar, rows[1].label_fr) == ("بلدية الحسيمة", "Commune d'Al Hoceïma")
+    assert rows[1].aliases == "Alhucemas|Hoceima"
+
+
+@pytest.mark.parametrize(
+    ("lines", "reason"),
+    [
+        (
+            ["R02,region,الشرق,L'Oriental,02,,,,", "C-X,commune,س,X,02,R02,,,"],
+            "parent_code 'R02' is a region, not a prefecture or province",
+        ),
+        (
+            ["P-FES,prefecture,فاس,Fès,03,,,,", "C-X,commune,س,X,02,P-FES,,,"],
+            "parent_code 'P-FES' is in region 03, this row in region 02",
+        ),
+        (
+            ["P-FES,prefecture,فاس,Fès,03,,,,", "P-Y,province,س,Y,03,P-FES,,,"],
+            "parent_code is for a commune; a province has none",
+        ),
+        (
+            ["P-FES,prefecture,فاس,Fès,03,,,,", "C-X,commune,س,X,03,p fes,,,"],
+            "parent_code 'p fes' must be",
+        ),
+    ],
+)
+def test_a_bad_parent_is_refused(tmp_path, lines, reason):
+    path = write_csv(tmp_path, FULL_HEADER, *lines)
+
+    _, errors = read_collectivities_csv(path)
+
+    assert [error.line for error in errors] == [3]
+    assert errors[0].reason.startswith(reason)
+
+
+async def test_a_parent_may_be_in_the_database_but_must_exist(db, tmp_path):
+    await import_file(db, SAMPLE_CSV)
+    good = write_csv(tmp_path, FULL_HEADER, "C-AHFIR,commune,أحفير,Ahfir,02,P-BERKANE,,,", name="a")
+    bad = write_csv(tmp_path, FULL_HEADER, "C-AHFIR,commune,أحفير,Ahfir,02,P-NOWHERE,,,", name="b")
+
+    with pytest.raises(ImportRejected) as rejected:
+        await import_file(db, bad)
+    report = await import_file(db, good)
+
+    assert rejected.value.errors == [
+        RowError(2, "parent_code 'P-NOWHERE' is neither in the file nor imported")
+    ]
+    assert report.created == 1
+    assert (await by_code(db, "C-AHFIR")).parent_id == (await by_code(db, "P-BERKANE")).id
+
+
+async def test_a_file_without_parent_or_alias_columns_keeps_the_stored_ones(db, tmp_path):
+    await import_file(db, SAMPLE_CSV)
+    path = write_csv(tmp_path, HEADER, "C-CASABLANCA,commune,الدار البيضاء,Casablanca,06,")
+
+    report = await import_file(db, path)
+
+    assert report.unchanged == 1
+    casablanca = await by_code(db, "C-CASABLANCA")
+    assert casablanca.parent_id == (await by_code(db, "P-CASABLANCA")).id
+    assert "Casa" in casablanca.alias_list
+
+
+# Files organisers really send
+
+
+@pytest.mark.parametrize(
+    ("column", "char"),
+    [
+        ("name_ar", "\x00"),
+        ("name_fr", "\u202e"),
+        ("name_fr", "\u200b"),
+        ("name_ar", "\u200d"),
+        ("name_fr", "\x07"),
+        ("aliases", "\u2066"),
+        ("label_fr", "\x1b"),
+    ],
+)
+def test_names_with_hidden_or_control_characters_are_refused(tmp_path, column, char):
+    values = {"name_ar": "بركان", "name_fr": "Berkane", "label_fr": "", "aliases": ""}
+    values[column] = f"{values[column] or 'x'}{char}y"
+    path = write_csv(
+        tmp_path,
+        FULL_HEADER,
+        f"C-B,commune,{values['name_ar']},{values['name_fr']},02,,,{values['label_fr']},"
+        f"{values['aliases']}",
+    )
+
+    rows, errors = read_collectivities_csv(path)
+
+    assert rows == []
+    assert [error.line for error in errors] == [2]
+    assert errors[0].reason == (
+        f"{column} contains the invisible or control character U+{ord(char):04X}; remove it"
+    )
+
+
+def test_a_semicolon_separated_file_says_how_to_save_it(tmp_path):
+    path = write_csv(
+        tmp_path, "code;kind;name_ar;name_fr;region_code", "C-OUJDA;commune;وجدة;Oujda;02"
+    )
+
+    _, errors = read_collectivities_csv(path)
+
+    assert errors == [
+        RowError(1, "the file is separated by semicolons; save it as CSV with commas (UTF-8)")
+    ]
+
+
+def test_one_bad_field_and_one_bad_row_read_in_the_singular(tmp_path):
+    path = write_csv(tmp_path, "code,kind,name_ar,name_fr,region_code", "C-OUJDA")
+
+    _, errors = read_collectivities_csv(path)
+    rejected = ImportRejected(errors, path)
+
+    assert errors[0].reason == "has 1 field, the header has 5 columns"
+    assert rejected.summary == f"{path}: nothing imported (1 bad row)"
+    assert str(rejected) == (
+        f"{path}: line 2: has 1 field, the header has 5 columns; nothing imported (1 bad row)"
+    )
+
+
+async def test_missing_file_or_folder_is_one_clear_line(db, tmp_path):
+    missing = tmp_path / "nowhere.csv"
+
+    with pytest.raises(ImportRejected) as not_found:
+        await import_file(db, missing)
+    with pytest.raises(ImportRejected) as folder:
+        await ensure_seeded(db, tmp_path)
+
+    assert str(not_found.value) == f"{missing}: file not found; nothing imported"
+    assert str(folder.value) == f"{tmp_path}: is a folder, not a CSV file; nothing imported"
+    assert "\n" not in str(not_found.value)
+
+
+async def test_a_bad_seed_file_raises_one_line_naming_it(db, tmp_path):
+    path = write_csv(tmp_path, HEADER, "C-X,villa,س,X,02,", "C-Y,commune,س,Y,13,")
+
+    with pytest.raises(ImportRejected) as rejected:
+        await ensure_seeded(db, path)
+
+    message = str(rejected.value)
+    assert "\n" not in message
+    assert message.startswith(f"{path}: line 2: kind 'villa'")
+    assert message.endswith("; nothing imported (2 bad rows)")

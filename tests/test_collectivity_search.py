@@ -1,4 +1,5 @@
 import csv
+import random
 from pathlib import Path
 
 import pytest
@@ -228,3 +229,255 @@ def test_empty_index() -> None:
 def test_search_never_raises(query: str) -> None:
     index = CollectivityIndex([Candidate(1, "بركان", "Berkane"), Candidate(2, "وجدة", "Oujda")])
     assert set(index.search(query)) <= {1, 2}
+
+
+# Kinds, aliases and how people spell places
+
+
+def sample_candidates() -> tuple[list[Candidate], dict[int, str]]:
+    from bot.collectivity_import import SAMPLE_CSV, read_collectivities_csv
+
+    rows, errors = read_collectivities_csv(SAMPLE_CSV)
+    assert errors == []
+    candidates = [
+        Candidate(
+            number,
+            row.name_ar,
+            row.name_fr,
+            row.kind,
+            tuple(alias for alias in (row.aliases or "").split("|") if alias),
+        )
+        for number, row in enumerate(rows, start=1)
+    ]
+    return candidates, {number: row.code for number, row in enumerate(rows, start=1)}
+
+
+@pytest.fixture(scope="module")
+def sample() -> tuple[CollectivityIndex, dict[int, str]]:
+    candidates, codes = sample_candidates()
+    return CollectivityIndex(candidates), codes
+
+
+def codes_for(sample, query: str, limit: int = 5) -> list[str]:
+    index, codes = sample
+    return [codes[id_] for id_ in index.search(query, limit=limit)]
+
+
+QUERIES_CSV = Path(__file__).with_name("data") / "search_queries.csv"
+JUNK = [
+    "xyz",
+    "hello",
+    "qwerty",
+    "Tlemcen",
+    "Paris",
+    "القاهرة",
+    "London",
+    "madrid",
+    "Alger",
+    "Oran",
+    "تونس",
+    "Tunis",
+    "Cairo",
+    "Dubai",
+    "باريس",
+    "الجزائر",
+    "وهران",
+    "asdf",
+    "azerty",
+    "Amsterdam",
+    "Constantine",
+    "Istanbul",
+    "مدريد",
+]
+
+
+def typed_queries() -> list[tuple[str, str]]:
+    with QUERIES_CSV.open(encoding="utf-8", newline="") as file:
+        return [(row["query"], row["expected_code"]) for row in csv.DictReader(file)]
+
+
+def test_the_typed_queries_are_many_and_name_sample_rows(sample):
+    queries = typed_queries()
+    _, codes = sample
+    assert len(queries) >= 150
+    assert {code for _, code in queries} <= set(codes.values())
+
+
+def test_typed_queries_find_the_right_collectivity(sample):
+    queries = typed_queries()
+    first = top5 = 0
+    misses = []
+    for query, expected in queries:
+        found = codes_for(sample, query)
+        first += found[:1] == [expected]
+        top5 += expected in found
+        if found[:1] != [expected]:
+            misses.append((query, expected, found))
+    assert first / len(queries) >= 0.95, misses
+    assert top5 / len(queries) >= 0.98, misses
+
+
+@pytest.mark.parametrize("query", JUNK)
+def test_junk_and_foreign_places_find_nothing(sample, query):
+    assert codes_for(sample, query) == []
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("البيضاء", "C-CASABLANCA"),
+        ("الدار البيضاء", "C-CASABLANCA"),
+        ("Casablanca", "C-CASABLANCA"),
+        ("fes", "C-FES"),
+        ("Fès", "C-FES"),
+        ("berkane", "C-BERKANE"),
+        ("بركان", "C-BERKANE"),
+        ("laayoune", "C-LAAYOUNE"),
+        ("Dakhla", "C-DAKHLA"),
+    ],
+)
+def test_a_bare_city_name_means_the_commune(sample, query, expected):
+    found = codes_for(sample, query)
+    assert found[0] == expected
+    assert len(found) > 1
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("جهة الدار البيضاء", "R06"),
+        ("région casablanca", "R06"),
+        ("Region Casablanca", "R06"),
+        ("عمالة الدار البيضاء", "P-CASABLANCA"),
+        ("préfecture de casablanca", "P-CASABLANCA"),
+        ("Province de Berkane", "P-BERKANE"),
+        ("إقليم بركان", "P-BERKANE"),
+        ("عمالة بركان", "P-BERKANE"),
+        ("préfecture fès", "P-FES"),
+        ("جهة فاس", "R03"),
+        ("جماعة بركان", "C-BERKANE"),
+        ("commune de fès", "C-FES"),
+        ("Région de l'Oriental", "R02"),
+        ("جهة الشرق", "R02"),
+    ],
+)
+def test_a_kind_word_puts_that_kind_first(sample, query, expected):
+    assert codes_for(sample, query)[0] == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Fez", "C-FES"),
+        ("Tangier", "C-TANGER"),
+        ("Marrakesh", "C-MARRAKECH"),
+        ("Meknes", "C-MEKNES"),
+        ("كازا", "C-CASABLANCA"),
+        ("casa", "C-CASABLANCA"),
+        ("TTA", "R01"),
+        ("BMK", "R05"),
+        ("CS", "R06"),
+        ("RSK", "R04"),
+        ("FM", "R03"),
+        ("MS", "R07"),
+        ("DT", "R08"),
+        ("SM", "R09"),
+        ("GON", "R10"),
+        ("LSH", "R11"),
+        ("DOD", "R12"),
+        ("Mogador", "C-ESSAOUIRA"),
+    ],
+)
+def test_sample_aliases_are_found(sample, query, expected):
+    assert codes_for(sample, query)[0] == expected
+
+
+def test_aliases_are_indexed_as_names():
+    index = CollectivityIndex(
+        [
+            Candidate(1, "الدار البيضاء", "Casablanca", "commune", ("Casa", "كازا")),
+            Candidate(2, "سلا", "Salé", "commune", ("Sla",)),
+        ]
+    )
+    assert index.search("كازا") == [1]
+    assert index.search("casa") == [1]
+    assert index.search("sla") == [2]
+    assert CollectivityIndex([Candidate(1, "الدار البيضاء", "Casablanca")]).search("كازا") == []
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [("wjda", 102), ("Tanja", 108), ("mrrakch", 111), ("9nitra", 115), ("7oceima", 131)],
+)
+def test_arabizi_finds_the_arabic_name(query, expected):
+    communes = [Candidate(id_, ar, "", "commune") for id_, ar, _ in COMMUNES.values()]
+    index = CollectivityIndex(communes)
+    assert index.search(query)[:1] == [expected]
+
+
+def test_without_arabic_names_arabizi_finds_nothing():
+    """The consonant key comes from the Arabic name only: Latin names' vowels are a guess."""
+    index = CollectivityIndex([Candidate(1, "", "Lagouira", "commune")])
+    assert index.search("Alger") == []
+
+
+def test_scored_gives_the_ranking_scores(sample):
+    index, codes = sample
+    scored = index.scored("البيضاء")
+    assert codes[scored[0][0]] == "C-CASABLANCA"
+    assert [score for _, score in scored] == sorted((score for _, score in scored), reverse=True)
+    assert scored[0][1] == 123.0
+
+
+# The national network: about 1,600 communes
+
+
+@pytest.fixture(scope="module")
+def network():
+    from generated_network import generate_communes
+
+    candidates, codes = sample_candidates()
+    communes = generate_communes()
+    for number, commune in enumerate(communes, start=10_000):
+        candidates.append(Candidate(number, commune.name_ar, commune.name_fr, "commune"))
+        codes[number] = commune.code
+    return CollectivityIndex(candidates), codes, communes
+
+
+def test_the_generated_network_looks_like_morocco(network):
+    _, _, communes = network
+    assert len(communes) == 1600
+    assert len({c.name_fr for c in communes}) == 1600
+    assert sum(c.name_fr.startswith("Sidi ") for c in communes) >= 60
+    assert sum(c.name_ar.startswith("أولاد ") for c in communes) >= 60
+
+
+def test_communes_stay_in_the_top_5_on_the_full_network(network):
+    from generated_network import misspell
+
+    index, codes, communes = network
+    rng = random.Random(5)
+    exact_misses, typo_misses, typos = [], [], 0
+    for commune in rng.sample(communes, 150):
+        for name in (commune.name_fr, commune.name_ar):
+            if commune.code not in [codes[i] for i in index.search(name)]:
+                exact_misses.append(name)
+            typed = misspell(name, rng)
+            typos += 1
+            if commune.code not in [codes[i] for i in index.search(typed)]:
+                typo_misses.append(typed)
+    assert exact_misses == []
+    assert len(typo_misses) / typos <= 0.02, typo_misses
+
+
+def test_typed_queries_still_work_on_the_full_network(network):
+    index, codes, _ = network
+    queries = typed_queries()
+    top5 = sum(expected in [codes[i] for i in index.search(q)] for q, expected in queries)
+    assert top5 / len(queries) >= 0.98
+
+
+@pytest.mark.parametrize("query", JUNK)
+def test_junk_finds_nothing_on_the_full_network(network, query):
+    index, _, _ = network
+    assert index.search(query) == []

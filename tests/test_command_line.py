@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SCRIPT = "/start\n1\nفاطمة الزهراء\nبركان\n2\nمكلفة بالتعاون\n١\n1\n1\n1\n/me\n"
+SCRIPT = "/start\n1\nفاطمة الزهراء\nبركان\n1\nمكلفة بالتعاون\n١\n1\n1\n1\n/me\n"
 
 
 def tawasul(tmp_path: Path, *arguments: str, stdin: str = "") -> subprocess.CompletedProcess:
@@ -36,7 +36,7 @@ def test_a_scripted_arabic_registration_through_a_pipe(tmp_path):
     out = result.stdout
     assert "  1. العربية" in out
     assert "ما اسمكم الكامل؟" in out
-    assert "  2. جماعة بركان" in out
+    assert "  1. جماعة بركان" in out
     assert "تم تسجيلكم بنجاح" in out and "13 نونبر 2024" in out
     assert out.rstrip().endswith("اللغة: العربية")
     with sqlite3.connect(tmp_path / "tawasul.db") as db:
@@ -249,3 +249,31 @@ def test_run_warns_while_the_privacy_facts_are_placeholders(tmp_path):
     )
     assert "WARNING tawasul privacy.controller is the shipped placeholder" in started.stderr
     assert "privacy.contact_email remacto-contact@example.ma is a placeholder" in started.stderr
+
+
+def test_collectivities_search_shows_why_the_bot_proposes_what_it_proposes(tmp_path):
+    found = tawasul(tmp_path, "collectivities", "search", "wjda")
+    assert found.returncode == 0, found.stderr
+    lines = found.stdout.splitlines()
+    assert 1 <= len(lines) <= 5
+    code, score, label_fr, label_ar = lines[0].split("\t")
+    assert (code, label_fr, label_ar) == ("C-OUJDA", "Commune d'Oujda", "جماعة وجدة")
+    assert float(score) >= 80
+    scores = [float(line.split("\t")[1]) for line in lines]
+    assert scores == sorted(scores, reverse=True)
+
+    region = tawasul(tmp_path, "collectivities", "search", "جهة الشرق").stdout.splitlines()
+    assert region[0].split("\t")[0] == "R02"
+
+    nothing = tawasul(tmp_path, "collectivities", "search", "Tlemcen")
+    assert nothing.returncode == 0 and nothing.stdout == ""
+
+
+def test_a_rejected_import_lists_each_row_then_one_summary(tmp_path):
+    bad = write_csv(tmp_path, ["C-BAD,villa,دار,Dar,01,", "C-BAD2,commune,Dar,Dar,01,"])
+    result = tawasul(tmp_path, "collectivities", "import", str(bad))
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert lines[-1] == f"{bad}: nothing imported (2 bad rows)"
+    assert any(line.startswith(f"{bad}: line 2: kind 'villa'") for line in lines)
+    assert any(line.startswith(f"{bad}: line 3: name_ar") for line in lines)

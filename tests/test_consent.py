@@ -81,7 +81,7 @@ async def test_the_notice_comes_before_the_name_question_in_english(app):
 async def test_the_consent_question_states_every_element_in_english(app):
     sara = Person(app.conversation, "5002")
     await to_consent(sara, "English", "Sara Bennani", "berkane")
-    await sara.taps("Commune of Berkane")
+    await sara.taps("Commune de Berkane")
     await sara.says("Focal point")
     await sara.taps("Skip")
     await sara.taps("Skip")
@@ -170,7 +170,7 @@ async def test_a_cndp_reference_is_stated_when_the_organisers_have_one(database,
     )
     nadia = Person(app.conversation, "5005")
     await to_consent(nadia, "English", "Nadia", "berkane")
-    await nadia.taps("Commune of Berkane")
+    await nadia.taps("Commune de Berkane")
     await nadia.says("Director")
     await nadia.taps("Skip")
     await nadia.taps("Skip")

@@ -90,7 +90,7 @@ def terminal(tmp_path):
 
 
 def test_ctrl_c_at_the_prompt_leaves_at_once_and_quietly(terminal):
-    terminal.wait_for("Ctrl-D to leave.\r\n> ")
+    terminal.wait_for("or the label.\r\n> ")
     terminal.type(b"\x03")
     assert terminal.exit_code() == 128 + signal.SIGINT
     output = terminal.wait_for("Goodbye.")

@@ -45,3 +45,52 @@ async def test_sqlite_runs_in_wal_mode_with_foreign_keys(sqlite_url):
             assert (await connection.execute(text("PRAGMA foreign_keys"))).scalar() == 1
     finally:
         await database.close()
+
+
+async def test_0002_backfills_labels_and_accepts_the_prefecture_kind(database):
+    import pytest
+    from sqlalchemy.exc import IntegrityError
+
+    await database.upgrade("0001")
+    async with database.engine.begin() as connection:
+        await connection.execute(
+            text(
+                "INSERT INTO collectivities (code, kind, name_ar, name_fr, region_code)"
+                " VALUES ('R02', 'region', 'الشرق', 'L''Oriental', '02'),"
+                " ('C-OUJDA', 'commune', 'وجدة', 'Oujda', '02')"
+            )
+        )
+    await database.upgrade()
+    async with database.engine.begin() as connection:
+        rows = (
+            await connection.execute(
+                text("SELECT code, label_ar, label_fr, aliases FROM collectivities ORDER BY code")
+            )
+        ).all()
+        assert [tuple(row) for row in rows] == [
+            ("C-OUJDA", "جماعة وجدة", "Commune d'Oujda", ""),
+            ("R02", "جهة الشرق", "Région de l'Oriental", ""),
+        ]
+        await connection.execute(
+            text(
+                "INSERT INTO collectivities (code, kind, name_ar, name_fr, region_code,"
+                " label_ar, label_fr, aliases) VALUES ('P-OUJDA-ANGAD', 'prefecture',"
+                " 'وجدة أنجاد', 'Oujda-Angad', '02', 'عمالة وجدة أنجاد',"
+                " 'Préfecture d''Oujda-Angad', '')"
+            )
+        )
+    with pytest.raises(IntegrityError):
+        async with database.engine.begin() as connection:
+            await connection.execute(
+                text(
+                    "INSERT INTO collectivities (code, kind, name_ar, name_fr, region_code,"
+                    " label_ar, label_fr, aliases) VALUES ('X', 'villa', 'س', 'X', '02',"
+                    " 'س', 'X', '')"
+                )
+            )
+    await database.downgrade("0001")
+    async with database.engine.begin() as connection:
+        kinds = (await connection.execute(text("SELECT kind FROM collectivities"))).scalars()
+        assert sorted(kinds) == ["commune", "province", "region"]
+    await database.upgrade()
+    assert await schema_differences(database) == []

@@ -42,7 +42,7 @@ async def test_full_registration_in_arabic_with_a_deep_link(app):
     fatima.sees(
         "يرجى التحقق من معطياتكم:",
         "الاسم: فاطمة الزهراء العلوي",
-        "جماعة بركان — الشرق",
+        "جماعة بركان — جهة الشرق",
         f"الهاتف: {LRI}+212 6 12 34 56 78{PDI}",
         f"{LRI}fz.alaoui@example.ma{PDI}",
     )
@@ -94,8 +94,15 @@ async def test_full_registration_in_french_with_corrections(app):
     await youssef.says("Parcourir par région")
     youssef.sees("Veuillez choisir votre région.")
     await youssef.taps("L'Oriental")
+    assert youssef.labels[0] == "Région de l'Oriental"
     assert youssef.labels[-2:] == ["Voir plus", "Retour aux régions"]
-    await youssef.taps("Voir plus")
+    await youssef.taps("Province de Berkane")
+    assert youssef.labels == [
+        "Province de Berkane",
+        "Commune de Berkane",
+        "Commune de Saïdia",
+        "Retour à la région",
+    ]
     await youssef.taps("Commune de Berkane")
     youssef.sees("Quelle est votre fonction")
 

@@ -12,7 +12,7 @@ async def register(person: Person, *, name="Sara Bennani", place="Berkane") -> N
     await person.begins("English")
     await person.says(name)
     await person.says(place)
-    await person.taps("Commune of Berkane")
+    await person.taps("Commune de Berkane")
     await person.says("Head of the cooperation unit")
     await person.taps("Skip")
     await person.taps("Skip")
@@ -40,9 +40,9 @@ async def test_full_registration_in_english(app):
 
     await sara.says("berkan")
     sara.sees("Which one is yours?")
-    assert "Commune of Berkane" in sara.labels
+    assert "Commune de Berkane" in sara.labels
 
-    await sara.taps("Commune of Berkane")
+    await sara.taps("Commune de Berkane")
     sara.sees("What is your position")
 
     await sara.says("Head of the cooperation unit")
@@ -58,7 +58,7 @@ async def test_full_registration_in_english(app):
     await sara.taps("I agree")
     sara.sees(
         "Name: Sara Bennani",
-        "Commune of Berkane — L'Oriental",
+        "Commune de Berkane — Région de l'Oriental",
         "Position: Head of the cooperation unit",
         "Phone: +212 6 12 34 56 78",
         "Email: sara.bennani@example.ma",
@@ -92,7 +92,7 @@ async def test_registered_person_who_starts_again_gets_the_profile_not_a_new_reg
     assert await count(app, Participant) == 1
 
     await sara.says("/me")
-    sara.sees("Commune of Berkane", "Phone: not given", "Language: English")
+    sara.sees("Commune de Berkane", "Phone: not given", "Language: English")
 
 
 async def test_corrections_from_the_summary(app):
@@ -100,7 +100,7 @@ async def test_corrections_from_the_summary(app):
     await omar.begins("English")
     await omar.says("Omar Tazi")
     await omar.says("oujda")
-    await omar.taps("Commune of Oujda")
+    await omar.taps("Commune d'Oujda")
     await omar.says("Focal point")
     await omar.shares_contact("212661234567")
     await omar.taps("Skip")
@@ -116,9 +116,12 @@ async def test_corrections_from_the_summary(app):
     await omar.taps("Browse by region")
     omar.sees("Choose your region.")
     await omar.taps("Fès-Meknès")
-    omar.sees("Choose your collectivity.")
-    await omar.taps("Commune of Fès")
-    omar.sees("Please check your details:", "Commune of Fès — Fès-Meknès")
+    omar.sees("Choose the region itself, a prefecture or province")
+    await omar.taps("Préfecture de Fès")
+    omar.sees("Choose the prefecture itself, or one of its communes.")
+    assert omar.labels[:2] == ["Préfecture de Fès", "Commune de Fès"]
+    await omar.taps("Commune de Fès")
+    omar.sees("Please check your details:", "Commune de Fès — Région de Fès-Meknès")
 
     await omar.taps("Correct the email")
     await omar.says("omar@example.ma")
@@ -140,7 +143,7 @@ async def test_typed_numbers_and_labels_answer_choices(app):
     await lina.says("Browse by region")
     lina.sees("Choose your region.")
     await lina.says("2")
-    lina.sees("Choose your collectivity.")
+    lina.sees("Choose the region itself")
     assert any("Berkane" in label for label in lina.labels)
 
 

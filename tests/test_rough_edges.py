@@ -22,7 +22,7 @@ async def at_summary(person: Person, name: str = "Omar Tazi") -> None:
     await person.begins("English")
     await person.says(name)
     await person.says("oujda")
-    await person.taps("Commune of Oujda")
+    await person.taps("Commune d'Oujda")
     await person.says("Focal point")
     await person.taps("Skip")
     await person.taps("Skip")
@@ -273,7 +273,7 @@ async def test_a_returning_participant_confirms_in_one_tap(database, settings, c
     sara.conversation = app.conversation
 
     await sara.says("/start")
-    sara.sees("Welcome back", "Name: Sara Bennani", "Commune of Oujda", "REMACTO national meeting")
+    sara.sees("Welcome back", "Name: Sara Bennani", "Commune d'Oujda", "REMACTO national meeting")
     assert sara.labels == ["Yes, register me", "Correct my details"]
     await sara.taps("Yes, register me")
     sara.sees("your registration is complete", "13 November 2024")
