@@ -151,9 +151,35 @@ class CollectivityIndex:
         return [(id_, -negative) for negative, id_ in scored[:limit]]
 
 
+_NOT_PLACES = frozenset(
+    normalise(words)
+    for words in (
+        "bonjour",
+        "bonsoir",
+        "salut",
+        "merci",
+        "hello",
+        "hi",
+        "thanks",
+        "salam",
+        "slm",
+        "salam alaykoum",
+        "salam alikoum",
+        "سلام",
+        "السلام عليكم",
+        "مرحبا",
+        "أهلا",
+        "شكرا",
+        "صباح الخير",
+        "مساء الخير",
+    )
+)
+"""Greetings and thanks people type at any question: never the name of a place."""
+
+
 def _parse(query: str) -> _Query | None:
     text = normalise(query)
-    if not any(c.isalnum() for c in text):
+    if not any(c.isalnum() for c in text) or text in _NOT_PLACES:
         return None
     words = text.split()
     named = [KIND_WORDS[word] for word in words if word in KIND_WORDS]

@@ -288,6 +288,11 @@ JUNK = [
     "Constantine",
     "Istanbul",
     "مدريد",
+    "bonjour",
+    "Salam",
+    "السلام عليكم",
+    "مرحبا",
+    "merci",
 ]
 
 
