@@ -30,35 +30,11 @@ from bot.collectivity_import import SAMPLE_CSV, read_collectivities_csv  # noqa:
 from bot.collectivity_search import Candidate, CollectivityIndex  # noqa: E402
 
 QUERIES = ROOT / "tests" / "data" / "search_queries.csv"
+JUNK_TXT = Path(__file__).resolve().parent.parent / "tests" / "data" / "search_junk.txt"
 JUNK = [
-    "xyz",
-    "hello",
-    "qwerty",
-    "Tlemcen",
-    "Paris",
-    "القاهرة",
-    "London",
-    "madrid",
-    "Alger",
-    "Oran",
-    "تونس",
-    "Tunis",
-    "Cairo",
-    "Dubai",
-    "باريس",
-    "الجزائر",
-    "وهران",
-    "asdf",
-    "azerty",
-    "Amsterdam",
-    "Constantine",
-    "Istanbul",
-    "مدريد",
-    "Barcelona",
-    "Berlin",
-    "دمشق",
-    "Nouakchott",
-    "lorem ipsum",
+    line
+    for line in JUNK_TXT.read_text(encoding="utf-8").splitlines()
+    if line.strip() and not line.startswith("#")
 ]
 
 

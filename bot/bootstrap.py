@@ -151,8 +151,12 @@ async def bootstrap(
     return App(settings, database, services, Conversation(database, services), housekeeping)
 
 
-async def _prepare(database: Database, settings: Settings, now: datetime) -> int:
-    """Seed an empty database, sync the event, forget old update ids; return the event id."""
+async def seed_collectivities(database: Database, settings: Settings) -> None:
+    """Load the configured collectivity file into an empty database.
+
+    A bad file is a configuration error, said in one line that points to the import
+    command, which lists every bad row.
+    """
     try:
         seeded = await ensure_seeded(database, settings.collectivities_file)
     except ImportRejected as rejected:
@@ -165,6 +169,11 @@ async def _prepare(database: Database, settings: Settings, now: datetime) -> int
         ) from None
     if seeded is not None:
         log.info("collectivities loaded into an empty database: %s created", seeded.created)
+
+
+async def _prepare(database: Database, settings: Settings, now: datetime) -> int:
+    """Seed an empty database, sync the event, forget old update ids; return the event id."""
+    await seed_collectivities(database, settings)
     event_id = await sync_event(database, settings)
     await forget_old_updates(database, now)
     return event_id

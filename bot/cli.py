@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import signal
 import sys
@@ -298,40 +299,44 @@ async def _console(settings: Settings, user: str) -> int:
     return EXIT_OK
 
 
-async def _search(settings: Settings, query: str) -> int:
-    from bot.collectivity_import import ensure_seeded
-    from bot.directory import search_report
+@contextlib.asynccontextmanager
+async def _database(settings: Settings, *, seed: bool = False):
+    """The configured database, upgraded (and seeded), its name said on stderr; then closed."""
+    from bot.bootstrap import seed_collectivities
     from db.session import Database
 
     database = Database(settings.database_url)
     try:
         await database.upgrade()
+        if seed:
+            await seed_collectivities(database, settings)
         _database_line(database)
-        await ensure_seeded(database, settings.collectivities_file)
-        for line in await search_report(database, query):
-            print(line)
+        yield database
     finally:
         await database.close()
+
+
+async def _search(settings: Settings, query: str) -> int:
+    from bot.directory import search_report
+
+    async with _database(settings, seed=True) as database:
+        for line in await search_report(database, query):
+            print(line)
     return EXIT_OK
 
 
 async def _import(settings: Settings, file: Path) -> int:
     from bot.collectivity_import import ImportRejected, import_file
-    from db.session import Database
 
-    database = Database(settings.database_url)
-    try:
-        await database.upgrade()
-        _database_line(database)
-        report = await import_file(database, file)
-    except ImportRejected as rejected:
-        for error in rejected.errors:
-            print(f"{file}: {error}", file=sys.stderr)
-        summary = rejected.summary if rejected.path else f"{file}: {rejected.summary}"
-        print(summary, file=sys.stderr)
-        return EXIT_SERVICE
-    finally:
-        await database.close()
+    async with _database(settings) as database:
+        try:
+            report = await import_file(database, file)
+        except ImportRejected as rejected:
+            for error in rejected.errors:
+                print(f"{file}: {error}", file=sys.stderr)
+            summary = rejected.summary if rejected.path else f"{file}: {rejected.summary}"
+            print(summary, file=sys.stderr)
+            return EXIT_SERVICE
     print(
         f"{file}: {report.created} created, {report.updated} updated, {report.unchanged} unchanged"
     )
@@ -340,12 +345,8 @@ async def _import(settings: Settings, file: Path) -> int:
 
 async def _codes(settings: Settings, generate: bool) -> int:
     from bot.collectivity_import import deep_link, generate_invite_codes, invite_codes
-    from db.session import Database
 
-    database = Database(settings.database_url)
-    try:
-        await database.upgrade()
-        _database_line(database)
+    async with _database(settings) as database:
         if generate:
             created = await generate_invite_codes(database)
             noun = "code" if created == 1 else "codes"
@@ -356,6 +357,4 @@ async def _codes(settings: Settings, generate: bool) -> int:
             print(
                 f"{collectivity.code}\t{code}\t{link}\t{collectivity.name_fr}\t{collectivity.name_ar}"
             )
-    finally:
-        await database.close()
     return EXIT_OK

@@ -32,6 +32,7 @@ from handlers.wording import (
     collectivity_label,
     details_lines,
     help_text,
+    participant_lines,
     text_problem,
 )
 
@@ -573,14 +574,7 @@ async def ask_returning(ctx: Context) -> Reply:
             name=participant.full_name,
         )
     ]
-    lines += details_lines(
-        tr,
-        full_name=participant.full_name,
-        collectivity=participant.collectivity,
-        position=participant.position,
-        phone=participant.phone,
-        email=participant.email,
-    )
+    lines += participant_lines(tr, participant)
     lines.append(
         tr._(
             "Shall I register you for the {event} on {date} in {place} with these details?",

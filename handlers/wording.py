@@ -93,9 +93,9 @@ def details_lines(
     ]
 
 
-def profile_text(tr: Translator, participant: Participant, roles: frozenset[str]) -> str:
-    lines = [tr._("Your profile:")]
-    lines += details_lines(
+def participant_lines(tr: Translator, participant: Participant) -> list[str]:
+    """A registered participant's details, one line each, as the summary shows a draft's."""
+    return details_lines(
         tr,
         full_name=participant.full_name,
         collectivity=participant.collectivity,
@@ -103,6 +103,11 @@ def profile_text(tr: Translator, participant: Participant, roles: frozenset[str]
         phone=participant.phone,
         email=participant.email,
     )
+
+
+def profile_text(tr: Translator, participant: Participant, roles: frozenset[str]) -> str:
+    lines = [tr._("Your profile:")]
+    lines += participant_lines(tr, participant)
     lines.append(tr._("Language: {language}", language=LANGUAGE_NAMES[participant.locale]))
     if "organiser" in roles:
         lines.append(tr._("Role: organiser"))

@@ -264,35 +264,11 @@ def codes_for(sample, query: str, limit: int = 5) -> list[str]:
 
 
 QUERIES_CSV = Path(__file__).with_name("data") / "search_queries.csv"
+JUNK_TXT = Path(__file__).resolve().parent / "data" / "search_junk.txt"
 JUNK = [
-    "xyz",
-    "hello",
-    "qwerty",
-    "Tlemcen",
-    "Paris",
-    "القاهرة",
-    "London",
-    "madrid",
-    "Alger",
-    "Oran",
-    "تونس",
-    "Tunis",
-    "Cairo",
-    "Dubai",
-    "باريس",
-    "الجزائر",
-    "وهران",
-    "asdf",
-    "azerty",
-    "Amsterdam",
-    "Constantine",
-    "Istanbul",
-    "مدريد",
-    "bonjour",
-    "Salam",
-    "السلام عليكم",
-    "مرحبا",
-    "merci",
+    line
+    for line in JUNK_TXT.read_text(encoding="utf-8").splitlines()
+    if line.strip() and not line.startswith("#")
 ]
 
 

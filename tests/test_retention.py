@@ -19,16 +19,7 @@ async def count(database, model) -> int:
 
 async def register(app, who: str) -> Person:
     person = Person(app.conversation, who)
-    await person.begins("English")
-    await person.says("Sara Bennani")
-    await person.says("berkane")
-    await person.says("1")
-    await person.says("Focal point")
-    await person.taps("Skip")
-    await person.taps("Skip")
-    await person.taps("I agree")
-    await person.taps("Confirm")
-    person.sees("your registration is complete")
+    await person.registers()
     return person
 
 

@@ -19,15 +19,7 @@ async def count(app, model) -> int:
 
 
 async def at_summary(person: Person, name: str = "Omar Tazi") -> None:
-    await person.begins("English")
-    await person.says(name)
-    await person.says("oujda")
-    await person.taps("Commune d'Oujda")
-    await person.says("Focal point")
-    await person.taps("Skip")
-    await person.taps("Skip")
-    await person.taps("I agree")
-    person.sees("Please check your details:")
+    await person.reaches_the_summary(name, "oujda")
 
 
 # /cancel while correcting a field

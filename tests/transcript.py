@@ -52,6 +52,24 @@ class Person:
         await self.says("/start")
         return await self.taps(language)
 
+    async def reaches_the_summary(self, name: str = "Sara Bennani", place: str = "berkane"):
+        """Register in English up to the summary: the commune first found, no phone or email."""
+        await self.begins("English")
+        await self.says(name)
+        await self.says(place)
+        await self.says("1")
+        await self.says("Focal point")
+        await self.taps("Skip")
+        await self.taps("Skip")
+        await self.taps("I agree")
+        self.sees("Please check your details:")
+
+    async def registers(self, name: str = "Sara Bennani", place: str = "berkane"):
+        """Register in English, confirmed: the commune first found, no phone or email."""
+        await self.reaches_the_summary(name, place)
+        await self.taps("Confirm")
+        self.sees("your registration is complete")
+
     async def taps(self, label: str) -> list[Reply]:
         """Tap the button whose label contains ``label`` in the last message with options."""
         options = self.options
