@@ -303,7 +303,7 @@ async def ask_region_list(ctx: Context) -> Reply:
     back = Option("regions", tr._("Back to the regions"))
     return Reply(
         tr._(
-            "Choose the region itself, a prefecture or province to see its communes, or a commune."
+            "Choose the region itself, a commune, or a prefecture or province to see its communes."
         ),
         _page(tr, items, ctx.data.get("page", 0), back),
     )

@@ -116,7 +116,7 @@ async def test_corrections_from_the_summary(app):
     await omar.taps("Browse by region")
     omar.sees("Choose your region.")
     await omar.taps("Fès-Meknès")
-    omar.sees("Choose the region itself, a prefecture or province")
+    omar.sees("Choose the region itself, a commune, or a prefecture or province")
     await omar.taps("Préfecture de Fès")
     omar.sees("Choose the prefecture itself, or one of its communes.")
     assert omar.labels[:2] == ["Préfecture de Fès", "Commune de Fès"]
