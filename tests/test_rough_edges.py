@@ -89,6 +89,7 @@ async def test_a_stale_option_number_is_not_stored_as_the_position(app):
         ("العربية", "موافق", True),
         ("العربية", "موافقة", True),
         ("العربية", "نعم!", True),
+        ("العربية", "واخا", True),
         ("العربية", "لا", False),
         ("العربية", "غير موافق", False),
         ("Français", "oui", True),
