@@ -180,3 +180,18 @@ def test_french_punctuation_is_held_by_narrow_no_break_spaces():
             problems.append(text)
     assert not problems, problems
     assert any("\u202f?" in text for text in french_strings())
+
+
+def test_french_plural_forms_read_well_for_one_and_for_millions(catalogs):
+    french = catalogs.translator("fr")
+
+    def found(n: int) -> str:
+        return french.ngettext(
+            "I found {n} collectivity. Is it yours?",
+            "I found {n} collectivities. Which one is yours?",
+            n,
+        )
+
+    assert found(1) == "J'ai trouvé une collectivité. Est-ce la vôtre\u202f?"
+    assert found(3) == "J'ai trouvé 3 collectivités. Laquelle est la vôtre\u202f?"
+    assert found(1_000_000).startswith("J'ai trouvé 1\u202f000\u202f000 de collectivités.")
