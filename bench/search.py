@@ -27,7 +27,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 from generated_network import generate_communes, misspell  # noqa: E402
 
 from bot.collectivity_import import SAMPLE_CSV, read_collectivities_csv  # noqa: E402
-from bot.collectivity_search import Candidate, CollectivityIndex  # noqa: E402
+from domain.collectivity_search import Candidate, CollectivityIndex  # noqa: E402
 
 QUERIES = ROOT / "tests" / "data" / "search_queries.csv"
 JUNK_TXT = Path(__file__).resolve().parent.parent / "tests" / "data" / "search_junk.txt"

@@ -15,14 +15,14 @@ from sqlalchemy import delete, select
 
 from bot.collectivity_import import ImportRejected, ensure_seeded
 from bot.config import ConfigError, Settings
-from bot.directory import Directory
 from bot.housekeeping import Housekeeping
-from bot.i18n import Catalogs
 from db.models import Event, InboundUpdate
 from db.session import Database
+from db.store import UnitOfWork
 from handlers.context import Services
 from handlers.conversation import Conversation
 from handlers.wording import command_menu
+from locales.i18n import Catalogs
 
 log = logging.getLogger("tawasul.bootstrap")
 UPDATE_MEMORY = timedelta(days=10)
@@ -142,13 +142,17 @@ async def bootstrap(
             await database.close()
         raise
     services = Services(
-        settings=settings,
         catalogs=catalogs or Catalogs(settings.locales, settings.default_locale),
-        directory=Directory(),
         clock=clock,
         event_id=event_id,
+        event=settings.event,
+        privacy=settings.privacy,
+        registration=settings.registration,
+        roles=settings.roles,
+        default_locale=settings.default_locale,
     )
-    return App(settings, database, services, Conversation(database, services), housekeeping)
+    conversation = Conversation(UnitOfWork(database), services)
+    return App(settings, database, services, conversation, housekeeping)
 
 
 async def seed_collectivities(database: Database, settings: Settings) -> None:

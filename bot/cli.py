@@ -317,7 +317,7 @@ async def _database(settings: Settings, *, seed: bool = False):
 
 
 async def _search(settings: Settings, query: str) -> int:
-    from bot.directory import search_report
+    from db.directory import search_report
 
     async with _database(settings, seed=True) as database:
         for line in await search_report(database, query):

@@ -20,9 +20,9 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.collectivity_labels import derive_labels
 from db.models import ALIASES_MAX, COLLECTIVITY_KINDS, LABEL_MAX, Collectivity
 from db.session import Database
+from domain.collectivity_labels import derive_labels
 
 DATA = Path(__file__).with_name("data")
 REGIONS_CSV = DATA / "regions.csv"

@@ -20,7 +20,15 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
 
+from bot.collectivity_import import SAMPLE_CSV
 from db.session import DatabaseMisconfigured, check_url
+from domain.settings import (
+    EventSettings,
+    Localised,
+    PrivacySettings,
+    RegistrationSettings,
+    Roles,
+)
 
 SUPPORTED_LOCALES = ("ar", "fr", "en")
 CHANNELS = ("telegram", "whatsapp", "console")
@@ -34,58 +42,6 @@ DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 
 class ConfigError(Exception):
     """A configuration problem, said in one line."""
-
-
-@dataclass(frozen=True)
-class Localised:
-    ar: str
-    fr: str
-    en: str
-
-    def get(self, locale: str) -> str:
-        return getattr(self, locale, self.ar)
-
-
-@dataclass(frozen=True)
-class EventSettings:
-    code: str
-    name: Localised
-    date: date
-    place: Localised
-    timezone: str
-
-
-@dataclass(frozen=True)
-class Roles:
-    organisers: frozenset[str] = frozenset()
-    facilitators: frozenset[str] = frozenset()
-
-    def of(self, channel: str, external_id: str) -> frozenset[str]:
-        who = f"{channel}:{external_id}"
-        roles = set()
-        if who in self.organisers:
-            roles.add("organiser")
-        if who in self.facilitators:
-            roles.add("facilitator")
-        return frozenset(roles)
-
-
-@dataclass(frozen=True)
-class PrivacySettings:
-    """The facts the Law 09-08 notice and consent question state (section ``[privacy]``)."""
-
-    controller: Localised
-    contact_email: str
-    retention_months: int
-    cndp_reference: str = ""
-
-
-@dataclass(frozen=True)
-class RegistrationSettings:
-    """Section ``[registration]``."""
-
-    draft_expiry_days: int = 7
-    """An unfinished registration (and its channel account) idle this long is erased."""
 
 
 @dataclass(frozen=True)
@@ -105,10 +61,6 @@ class Settings:
 
 def _embedded_defaults() -> str:
     return resources.files("bot").joinpath("default_config.toml").read_text("utf-8")
-
-
-def default_collectivities_file() -> Path:
-    return Path(str(resources.files("bot").joinpath("data/collectivities-sample.csv")))
 
 
 def load_settings(
@@ -265,7 +217,7 @@ def _settings(raw: dict[str, Any], base: Path | None, environ: Mapping[str, str]
         if not collectivities.is_file():
             raise ConfigError(f"collectivities.file: {collectivities} not found")
     else:
-        collectivities = default_collectivities_file()
+        collectivities = SAMPLE_CSV
 
     telegram = raw.get("telegram", {})
     return Settings(

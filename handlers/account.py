@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete
-
-from db.models import ChannelAccount, Participant
 from handlers.context import Context
 from handlers.flow import Answer, Finish, Flow, Outcome, Step, Switch
 from handlers.messages import NO, YES, Option, Reply
@@ -13,14 +10,22 @@ from handlers.wording import LANGUAGE_NAMES
 RESUME = "resume"
 
 
-async def ask_language(ctx: Context) -> Reply:
+def language_options(ctx: Context) -> tuple[Option, ...]:
+    """One option per offered language, each named in itself."""
     locales = ctx.services.catalogs.locales
-    options = tuple(Option(f"lang:{locale}", LANGUAGE_NAMES[locale]) for locale in locales)
-    return Reply(ctx.tr._("Please choose your language."), options)
+    return tuple(Option(f"lang:{locale}", LANGUAGE_NAMES[locale]) for locale in locales)
+
+
+def chosen_language(answer: Answer) -> str:
+    return (answer.choice or "").removeprefix("lang:")
+
+
+async def ask_language(ctx: Context) -> Reply:
+    return Reply(ctx.tr._("Please choose your language."), language_options(ctx))
 
 
 async def take_language(ctx: Context, answer: Answer) -> Outcome:
-    locale = (answer.choice or "").removeprefix("lang:")
+    locale = chosen_language(answer)
     ctx.account.locale = locale
     if ctx.participant is not None:
         ctx.participant.locale = locale
@@ -69,11 +74,7 @@ async def take_erase(ctx: Context, answer: Answer) -> Outcome:
         resume = ctx.data.pop(RESUME, None)
         return Switch(resume[0], resume[1], (kept,)) if resume else Finish((kept,))
     if ctx.participant is not None:
-        participant_id = ctx.participant.id
-        await ctx.session.execute(
-            delete(ChannelAccount).where(ChannelAccount.participant_id == participant_id)
-        )
-        await ctx.session.execute(delete(Participant).where(Participant.id == participant_id))
+        await ctx.store.participants.erase(ctx.participant.id)
     ctx.participant = None
     ctx.forget_account = True
     return Finish(

@@ -7,28 +7,30 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot.config import Settings
-from bot.directory import Directory
-from bot.i18n import Catalogs, Translator
 from db.models import ChannelAccount, Participant
+from db.store import Store
+from domain.settings import EventSettings, PrivacySettings, RegistrationSettings, Roles
+from locales.i18n import Catalogs, Translator
 
 
 @dataclass
 class Services:
-    """Long-lived collaborators, built once by the bootstrap."""
+    """Long-lived collaborators and the plain configuration values the flows need,
+    built once by the bootstrap."""
 
-    settings: Settings
     catalogs: Catalogs
-    directory: Directory
     clock: Callable[[], datetime]
     event_id: int
+    event: EventSettings
+    privacy: PrivacySettings
+    registration: RegistrationSettings
+    roles: Roles
+    default_locale: str
 
 
 @dataclass
 class Context:
-    session: AsyncSession
+    store: Store
     services: Services
     account: ChannelAccount
     participant: Participant | None
@@ -40,7 +42,7 @@ class Context:
 
     @property
     def locale(self) -> str:
-        return self.account.locale or self.services.settings.default_locale
+        return self.account.locale or self.services.default_locale
 
     @property
     def tr(self) -> Translator:

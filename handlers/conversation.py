@@ -9,16 +9,12 @@ and the new state is stored before any reply leaves.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from datetime import datetime
 
-from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot.arabic import normalise, strip_invisible, to_ascii_digits
-from db.models import ChannelAccount, DialogueState, InboundUpdate, Participant
-from db.session import Database
+from db.store import Store
+from domain.arabic import normalise, strip_invisible, to_ascii_digits
 from handlers import registration
 from handlers.account import ERASE_FLOW, LANGUAGE_FLOW, RESUME
 from handlers.context import Context, Services
@@ -51,31 +47,15 @@ def parse_command(text: str) -> Command | None:
     return Command(head.split("@", 1)[0].casefold(), argument.strip())
 
 
-def _sender_is(inbound: Inbound) -> tuple:
-    """The condition that picks the sender's channel account."""
-    return (
-        ChannelAccount.channel == inbound.channel,
-        ChannelAccount.external_id == inbound.external_id,
-    )
-
-
-async def _first_delivery(session: AsyncSession, inbound: Inbound, now: datetime) -> bool:
-    """Record the update id; False when it was already handled."""
-    key = (inbound.channel, inbound.update_id)
-    if await session.get(InboundUpdate, key) is not None:
-        return False
-    session.add(
-        InboundUpdate(channel=inbound.channel, update_id=inbound.update_id, received_at=now)
-    )
-    await session.flush()
-    return True
+UnitOfWork = Callable[[], AbstractAsyncContextManager[Store]]
+"""Opens one transaction and hands its repositories: ``async with unit_of_work() as store``."""
 
 
 class Conversation:
     """The port every channel talks to."""
 
-    def __init__(self, database: Database, services: Services) -> None:
-        self.database = database
+    def __init__(self, unit_of_work: UnitOfWork, services: Services) -> None:
+        self.unit_of_work = unit_of_work
         self.services = services
 
     async def handle(self, inbound: Inbound) -> list[Reply]:
@@ -94,31 +74,24 @@ class Conversation:
     async def _known_locale(self, inbound: Inbound) -> str | None:
         """The person's language if it can still be read, for the apology."""
         try:
-            async with self.database.unit_of_work() as session:
-                return await session.scalar(
-                    select(ChannelAccount.locale).where(*_sender_is(inbound))
-                )
+            async with self.unit_of_work() as store:
+                account = await store.accounts.find(inbound.channel, inbound.external_id)
+                return account.locale if account is not None else None
         except Exception:
             log.exception("reading the language for an apology failed")
             return None
 
     async def _handle(self, inbound: Inbound) -> list[Reply]:
-        try:
-            async with self.database.unit_of_work() as session:
-                if inbound.update_id is not None and not await _first_delivery(
-                    session, inbound, self.services.clock()
-                ):
-                    log.info("duplicate update ignored channel=%s", inbound.channel)
-                    return []
-                ctx = await self._context(session, inbound)
-                before = ctx.step
-                replies = await self._route(ctx, inbound)
-                await self._persist(session, ctx)
-        except IntegrityError:
-            if inbound.update_id is None:
-                raise
-            log.info("concurrent duplicate update ignored channel=%s", inbound.channel)
-            return []
+        async with self.unit_of_work() as store:
+            if inbound.update_id is not None and not await store.updates.first_delivery(
+                inbound.channel, inbound.update_id, self.services.clock()
+            ):
+                log.info("duplicate update ignored channel=%s", inbound.channel)
+                return []
+            ctx = await self._context(store, inbound)
+            before = ctx.step
+            replies = await self._route(ctx, inbound)
+            await self._persist(store, ctx)
         log.info(
             "handled channel=%s account=%s kind=%s step=%s->%s",
             inbound.channel,
@@ -129,60 +102,42 @@ class Conversation:
         )
         return replies
 
-    async def _context(self, session: AsyncSession, inbound: Inbound) -> Context:
-        account = await session.scalar(select(ChannelAccount).where(*_sender_is(inbound)))
-        if account is None:
-            account = ChannelAccount(
-                channel=inbound.channel,
-                external_id=inbound.external_id,
-                created_at=self.services.clock(),
-            )
-            session.add(account)
-            await session.flush()
-        participant = (
-            await session.get(Participant, account.participant_id)
-            if account.participant_id
-            else None
+    async def _context(self, store: Store, inbound: Inbound) -> Context:
+        account = await store.accounts.open(
+            inbound.channel, inbound.external_id, self.services.clock()
         )
-        state = await session.get(DialogueState, account.id)
+        participant = (
+            await store.participants.get(account.participant_id) if account.participant_id else None
+        )
+        state = await store.dialogues.load(account.id)
         ctx = Context(
-            session=session,
+            store=store,
             services=self.services,
             account=account,
             participant=participant,
-            roles=self.services.settings.roles.of(inbound.channel, inbound.external_id),
+            roles=self.services.roles.of(inbound.channel, inbound.external_id),
         )
         if state is not None and state.flow in FLOWS and state.step in FLOWS[state.flow].steps:
             ctx.flow, ctx.step, ctx.data = state.flow, state.step, dict(state.data)
         return ctx
 
-    async def _persist(self, session: AsyncSession, ctx: Context) -> None:
+    async def _persist(self, store: Store, ctx: Context) -> None:
         """Store where the person is; an account that holds nothing is not kept.
 
         An account with no participant, no language and no pending step says nothing
         but its id, so it is deleted as well: after a refusal, a /cancel, an erasure or a
         /help from a stranger, no row but the handled update id remains.
         """
-        state = await session.get(DialogueState, ctx.account.id)
         account = ctx.account
         holds_nothing = (
             ctx.flow is None and account.participant_id is None and account.locale is None
         )
         if ctx.forget_account or holds_nothing:
-            if state is not None:
-                await session.delete(state)
-                await session.flush()
-            await session.execute(delete(ChannelAccount).where(ChannelAccount.id == account.id))
-            return
-        if ctx.flow is None:
-            if state is not None:
-                await session.delete(state)
-            return
-        if state is None:
-            state = DialogueState(account_id=ctx.account.id)
-            session.add(state)
-        state.flow, state.step, state.data = ctx.flow, ctx.step, dict(ctx.data)
-        state.updated_at = ctx.now()
+            await store.accounts.forget(account.id)
+        elif ctx.flow is None:
+            await store.dialogues.clear(account.id)
+        else:
+            await store.dialogues.save(account.id, ctx.flow, ctx.step, ctx.data, ctx.now())
 
     # routing
 
@@ -256,7 +211,7 @@ class Conversation:
             return [Reply(profile_text(tr, ctx.participant, ctx.roles)), Reply(help_text(tr))]
         invited = None
         if code:
-            invited = await self.services.directory.by_invite_code(ctx.session, code[:64])
+            invited = await ctx.store.collectivities.by_invite_code(code[:64])
         if ctx.flow == REGISTRATION_NAME:
             if invited is not None:
                 ctx.data["collectivity_id"] = invited.id

@@ -18,23 +18,23 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.arabic import strip_invisible
-from bot.contact_details import parse_email, parse_phone
-from bot.directory import PARENT_KINDS, local_name
-from bot.free_text import check_free_text
-from bot.i18n import Ltr
-from db.models import EventRegistration, Participant
+from db.directory import PARENT_KINDS, local_name
+from db.models import Participant
+from domain.arabic import strip_invisible
+from domain.contact_details import parse_email, parse_phone
+from domain.free_text import check_free_text
+from handlers.account import chosen_language, language_options
 from handlers.context import Context
 from handlers.flow import Answer, Finish, Flow, Goto, Outcome, Stay, Step
 from handlers.messages import NO, SKIP, YES, Option, Reply
 from handlers.wording import (
-    LANGUAGE_NAMES,
     collectivity_label,
     details_lines,
     help_text,
     participant_lines,
     text_problem,
 )
+from locales.i18n import Ltr
 
 LANGUAGE = "language"
 NAME = "name"
@@ -50,7 +50,7 @@ CONSENT = "consent"
 SUMMARY = "summary"
 RETURNING = "returning"
 
-BROWSING = ("suggestions", "query", "region", "page")
+BROWSING = ("suggestions", "region", "page")
 """Draft keys of a search or browse in progress, dropped when a correction is cancelled."""
 SEQUENCE = (LANGUAGE, NAME, COLLECTIVITY, POSITION, PHONE, EMAIL, CONSENT, SUMMARY)
 PAGE_SIZE = 8
@@ -82,7 +82,7 @@ async def welcome_text(ctx: Context) -> str:
         "Welcome to Tawasul, the digital assistant of the focal points of the "
         "territorial collectivities that are members of REMACTO."
     )
-    invited = await ctx.services.directory.get(ctx.session, ctx.data.get("collectivity_id") or 0)
+    invited = await ctx.store.collectivities.get(ctx.data.get("collectivity_id") or 0)
     if invited is not None:
         welcome += "\n" + ctx.tr._(
             "Your invitation is addressed to: {collectivity}.",
@@ -97,14 +97,13 @@ async def ask_language(ctx: Context) -> Reply:
     lines += [
         catalogs.translator(locale)._("Please choose your language.") for locale in catalogs.locales
     ]
-    options = tuple(Option(f"lang:{locale}", LANGUAGE_NAMES[locale]) for locale in catalogs.locales)
-    return Reply("\n".join(lines), options)
+    return Reply("\n".join(lines), language_options(ctx))
 
 
 async def take_language(ctx: Context, answer: Answer) -> Outcome:
     """The welcome was said in the default language: say it again in the one chosen."""
     shown_in = ctx.locale
-    ctx.account.locale = (answer.choice or "").removeprefix("lang:")
+    ctx.account.locale = chosen_language(answer)
     notice = privacy_notice(ctx)
     if ctx.locale != shown_in:
         notice = f"{await welcome_text(ctx)}\n\n{notice}"
@@ -115,7 +114,7 @@ async def take_language(ctx: Context, answer: Answer) -> Outcome:
 
 
 def _controller_line(ctx: Context) -> str:
-    controller = ctx.services.settings.privacy.controller.get(ctx.locale)
+    controller = ctx.services.privacy.controller.get(ctx.locale)
     return ctx.tr._("• Controller: {controller}", controller=controller)
 
 
@@ -126,7 +125,7 @@ def _purpose_line(ctx: Context) -> str:
 def privacy_notice(ctx: Context) -> str:
     """Said once, before the first personal question: who, what for, consent at the end."""
     tr = ctx.tr
-    days = ctx.services.settings.registration.draft_expiry_days
+    days = ctx.services.registration.draft_expiry_days
     return "\n".join(
         (
             tr._("Before we start, a word about your data (Law 09-08):"),
@@ -146,7 +145,7 @@ def privacy_notice(ctx: Context) -> str:
 def consent_text(ctx: Context) -> str:
     """Every element Law 09-08 asks for, one short line each, read on a phone."""
     tr = ctx.tr
-    privacy = ctx.services.settings.privacy
+    privacy = ctx.services.privacy
     lines = [
         tr._(
             "One last step: your consent under Law 09-08 on the protection of individuals "
@@ -223,7 +222,7 @@ async def search_collectivity(ctx: Context, answer: Answer) -> Outcome:
     query, problem = check_free_text(answer.text, max_length=MAX_LENGTH)
     if problem:
         return Stay(text_problem(ctx.tr, problem, MAX_LENGTH))
-    found = await ctx.services.directory.search(ctx.session, query)
+    found = await ctx.store.collectivities.search(query)
     if not found:
         return Stay(
             ctx.tr._(
@@ -233,7 +232,6 @@ async def search_collectivity(ctx: Context, answer: Answer) -> Outcome:
             )
         )
     ctx.data["suggestions"] = found
-    ctx.data["query"] = query
     return Goto(PICK)
 
 
@@ -241,7 +239,7 @@ async def ask_pick(ctx: Context) -> Reply:
     tr = ctx.tr
     options = []
     for collectivity_id in ctx.data.get("suggestions", []):
-        collectivity = await ctx.services.directory.get(ctx.session, collectivity_id)
+        collectivity = await ctx.store.collectivities.get(collectivity_id)
         if collectivity is not None:
             options.append(Option(f"col:{collectivity.id}", collectivity_label(tr, collectivity)))
     text = tr.ngettext(
@@ -270,7 +268,7 @@ async def take_pick(ctx: Context, answer: Answer) -> Outcome:
 
 
 async def ask_region(ctx: Context) -> Reply:
-    regions = await ctx.services.directory.regions(ctx.session)
+    regions = await ctx.store.collectivities.regions()
     options = tuple(Option(f"reg:{r.code}", local_name(r, ctx.locale)) for r in regions)
     return Reply(ctx.tr._("Choose your region."), options)
 
@@ -294,11 +292,11 @@ async def ask_region_list(ctx: Context) -> Reply:
     """The region itself, its prefectures and provinces (each opens its communes), and the
     communes that belong to none."""
     tr = ctx.tr
-    directory = ctx.services.directory
-    members = await directory.in_region(ctx.session, ctx.data.get("region", ""), ctx.locale)
+    directory = ctx.store.collectivities
+    members = await directory.in_region(ctx.data.get("region", ""), ctx.locale)
     items = []
     for c in members:
-        opens = c.kind in PARENT_KINDS and await directory.has_children(ctx.session, c.id)
+        opens = c.kind in PARENT_KINDS and await directory.has_children(c.id)
         items.append(Option(f"par:{c.id}" if opens else f"col:{c.id}", collectivity_label(tr, c)))
     back = Option("regions", tr._("Back to the regions"))
     return Reply(
@@ -325,11 +323,9 @@ async def take_region_list(ctx: Context, answer: Answer) -> Outcome:
 async def ask_parent_list(ctx: Context) -> Reply:
     """The prefecture or province itself first (its focal point picks it), then its communes."""
     tr = ctx.tr
-    directory = ctx.services.directory
-    parent = await directory.get(ctx.session, ctx.data.get("parent") or 0)
-    communes = (
-        [] if parent is None else await directory.in_parent(ctx.session, parent.id, ctx.locale)
-    )
+    directory = ctx.store.collectivities
+    parent = await directory.get(ctx.data.get("parent") or 0)
+    communes = [] if parent is None else await directory.in_parent(parent.id, ctx.locale)
     items = [Option(f"col:{c.id}", collectivity_label(tr, c)) for c in [parent, *communes] if c]
     if parent is not None and parent.kind == "prefecture":
         text = tr._("Choose the prefecture itself, or one of its communes.")
@@ -449,7 +445,7 @@ async def take_consent(ctx: Context, answer: Answer) -> Outcome:
 async def ask_summary(ctx: Context) -> Reply:
     tr = ctx.tr
     data = ctx.data
-    collectivity = await ctx.services.directory.get(ctx.session, data.get("collectivity_id") or 0)
+    collectivity = await ctx.store.collectivities.get(data.get("collectivity_id") or 0)
     lines = [tr._("Please check your details:")]
     lines += details_lines(
         tr,
@@ -495,7 +491,7 @@ def _complete(data: dict) -> bool:
 async def confirm(ctx: Context) -> Outcome:
     """Create the participant (or update a returning one) and register them for this event."""
     data = ctx.data
-    collectivity = await ctx.services.directory.get(ctx.session, data.get("collectivity_id") or 0)
+    collectivity = await ctx.store.collectivities.get(data.get("collectivity_id") or 0)
     if collectivity is None:
         data.pop("collectivity_id", None)
         data.pop("editing", None)
@@ -509,7 +505,6 @@ async def confirm(ctx: Context) -> Outcome:
         participant = Participant(
             consented_at=datetime.fromisoformat(data["consented_at"]), created_at=now
         )
-        ctx.session.add(participant)
     participant.full_name = data["full_name"]
     participant.collectivity_id = collectivity.id
     participant.position = data["position"]
@@ -517,17 +512,13 @@ async def confirm(ctx: Context) -> Outcome:
     participant.email = data.get("email")
     participant.locale = ctx.locale
     participant.updated_at = now
-    await ctx.session.flush()
+    await ctx.store.participants.save(participant)
     ctx.account.participant_id = participant.id
     ctx.participant = participant
     if not await registered_here(ctx):
-        ctx.session.add(
-            EventRegistration(
-                event_id=ctx.services.event_id, participant_id=participant.id, registered_at=now
-            )
-        )
+        await ctx.store.registrations.add(ctx.services.event_id, participant.id, now)
     tr = ctx.tr
-    event = ctx.services.settings.event
+    event = ctx.services.event
     done = tr._(
         "Thank you, {name}: your registration is complete. "
         "We look forward to seeing you at the {event} on {date} in {place}.",
@@ -546,8 +537,7 @@ async def registered_here(ctx: Context) -> bool:
     """Whether the participant is registered for the event the bot serves now."""
     if ctx.participant is None:
         return False
-    key = (ctx.services.event_id, ctx.participant.id)
-    return await ctx.session.get(EventRegistration, key) is not None
+    return await ctx.store.registrations.exists(ctx.services.event_id, ctx.participant.id)
 
 
 def _take_over_profile(ctx: Context) -> None:
@@ -566,7 +556,7 @@ def _take_over_profile(ctx: Context) -> None:
 async def ask_returning(ctx: Context) -> Reply:
     tr = ctx.tr
     participant = ctx.participant
-    event = ctx.services.settings.event
+    event = ctx.services.event
     lines = [
         tr._(
             "Welcome back, {name}! You registered with Tawasul for an earlier meeting of "

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from bot.contact_details import display_phone
-from bot.directory import local_label, region_label
-from bot.free_text import TextProblem
-from bot.i18n import N_, Ltr, Translator
+from db.directory import local_label, region_label
 from db.models import Collectivity, Participant
+from domain.contact_details import display_phone
+from domain.free_text import TextProblem
+from locales.i18n import N_, Ltr, Translator
 
 LANGUAGE_NAMES = {"ar": "العربية", "fr": "Français", "en": "English"}
 

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.arabic import (
+from domain.arabic import (
     arabizi_to_arabic,
     consonant_key,
     normalise,

@@ -12,7 +12,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from bot.i18n import FSI, LRI, PDI, Catalogs, Ltr, locales_dir
+from locales.i18n import FSI, LRI, PDI, Catalogs, Ltr, locales_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCALES = ("ar", "fr", "en")

@@ -1,6 +1,6 @@
 import pytest
 
-from bot.collectivity_labels import derive_labels, label_ar, label_fr
+from domain.collectivity_labels import derive_labels, label_ar, label_fr
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.collectivity_search import Candidate, CollectivityIndex
+from domain.collectivity_search import Candidate, CollectivityIndex
 
 REGIONS_CSV = Path(__file__).resolve().parents[1] / "bot" / "data" / "regions.csv"
 

@@ -17,8 +17,8 @@ from bot.config import (
     load_settings,
     privacy_placeholder_warnings,
 )
-from bot.i18n import FSI, LRI, PDI, Catalogs, Ltr
 from db.models import Base
+from locales.i18n import FSI, LRI, PDI, Catalogs, Ltr
 
 RLI = "\u2067"
 REFERENCE_TABLES = {"events", "regions", "collectivities"}

@@ -1,6 +1,6 @@
 import pytest
 
-from bot.contact_details import display_phone, parse_email, parse_phone
+from domain.contact_details import display_phone, parse_email, parse_phone
 
 MOBILE = "+212612345678"
 

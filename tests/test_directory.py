@@ -10,7 +10,7 @@ from sqlalchemy import select
 from transcript import Person
 
 from bot.collectivity_import import SAMPLE_CSV, import_file
-from bot.directory import Directory, region_label, search_report, sort_key
+from db.directory import Directory, region_label, search_report, sort_key
 from db.models import Collectivity, DialogueState, Region
 from handlers.wording import collectivity_label, details_lines, where_line
 

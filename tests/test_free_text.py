@@ -1,6 +1,6 @@
 import pytest
 
-from bot.free_text import TextProblem, check_free_text
+from domain.free_text import TextProblem, check_free_text
 
 
 @pytest.mark.parametrize(

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from transcript import Person
 
-from bot.i18n import LRI, PDI
 from db.models import Participant
+from locales.i18n import LRI, PDI
 
 
 async def test_full_registration_in_arabic_with_a_deep_link(app):

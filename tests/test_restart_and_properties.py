@@ -14,9 +14,9 @@ from transcript import Person
 
 from bot.bootstrap import bootstrap
 from bot.config import load_settings
-from bot.free_text import check_free_text
 from db.models import Collectivity, Participant
 from db.session import Database
+from domain.free_text import check_free_text
 from handlers.messages import Inbound, InboundKind
 
 

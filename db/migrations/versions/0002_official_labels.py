@@ -22,7 +22,7 @@ depends_on = None
 OLD_KINDS = "kind IN ('region', 'province', 'commune')"
 NEW_KINDS = "kind IN ('region', 'prefecture', 'province', 'commune')"
 
-# Frozen copy of bot.collectivity_labels as of this revision.
+# Frozen copy of domain.collectivity_labels as of this revision.
 _KIND_WORDS_FR = {
     "region": "Région",
     "prefecture": "Préfecture",

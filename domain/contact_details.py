@@ -5,7 +5,7 @@ import re
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
-from bot.arabic import strip_invisible, to_ascii_digits
+from domain.arabic import strip_invisible, to_ascii_digits
 
 # Digits and the separators people actually type, as one number: it opens with a digit, "+"
 # or "(" ("(+212) 6…", "(06) …"), closes with a digit or ")", and has one separator at a

@@ -5,11 +5,11 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.arabic import normalise
-from bot.collectivity_labels import label_ar, label_fr
-from bot.collectivity_search import Candidate, CollectivityIndex
 from db.models import Collectivity, Region
 from db.session import Database
+from domain.arabic import normalise
+from domain.collectivity_labels import label_ar, label_fr
+from domain.collectivity_search import Candidate, CollectivityIndex
 
 KIND_ORDER = {"region": 0, "prefecture": 1, "province": 1, "commune": 2}
 PARENT_KINDS = ("prefecture", "province")
@@ -37,7 +37,7 @@ def region_label(region: Region, locale: str) -> str:
 def sort_key(item: Collectivity | Region, locale: str) -> str:
     """Collation for lists in the reader's language.
 
-    Arabic: by the Arabic name as :func:`bot.arabic.normalise` folds it, so the article
+    Arabic: by the Arabic name as :func:`domain.arabic.normalise` folds it, so the article
     ال, hamza forms and marks do not move a name. French (and English): by the French
     name without accents, case or a leading article (L'/Le/La/Les/El/Al).
     """

@@ -3,7 +3,7 @@
 import unicodedata
 from enum import StrEnum
 
-from bot.arabic import strip_invisible
+from domain.arabic import strip_invisible
 
 
 class TextProblem(StrEnum):

@@ -6,7 +6,7 @@ collectivity is a key. A query is scored against each key three ways, and the be
 counts:
 
 - as typed (normalised): exact, fuzzy (WRatio), and starting a word of the name;
-- its consonant key (:func:`bot.arabic.consonant_key`) against the keys' ones, which
+- its consonant key (:func:`domain.arabic.consonant_key`) against the keys' ones, which
   matches Arabizi and Latin spellings of Arabic names (only Arabic names have one);
   only a whole-name match of at least three consonants counts, so junk does not find
   look-alikes.
@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from bot.arabic import consonant_key, normalise
+from domain.arabic import consonant_key, normalise
 
 # A score is WRatio (0-100) plus the bonuses below; a result needs at least _CUTOFF
 # before any kind bonus, so a bonus never lets a poor match through.

@@ -1,0 +1,204 @@
+"""The repositories the flows use, over one unit of work.
+
+``handlers/`` never touches SQLAlchemy: within one unit of work it is handed a
+:class:`Store`, whose repositories say what the conversation may read and change.
+Everything done through one store is committed together, or not at all.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.directory import Directory
+from db.models import (
+    ChannelAccount,
+    Collectivity,
+    DialogueState,
+    EventRegistration,
+    InboundUpdate,
+    Participant,
+    Region,
+)
+from db.session import Database
+
+
+class Accounts:
+    """Channel accounts: who wrote, on which channel, as (channel, external id)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def find(self, channel: str, external_id: str) -> ChannelAccount | None:
+        return await self._session.scalar(
+            select(ChannelAccount).where(
+                ChannelAccount.channel == channel, ChannelAccount.external_id == external_id
+            )
+        )
+
+    async def open(self, channel: str, external_id: str, now: datetime) -> ChannelAccount:
+        """The sender's account, created (and flushed, so it has an id) on a first message."""
+        account = await self.find(channel, external_id)
+        if account is None:
+            account = ChannelAccount(channel=channel, external_id=external_id, created_at=now)
+            self._session.add(account)
+            await self._session.flush()
+        return account
+
+    async def forget(self, account_id: int) -> None:
+        """Delete the account and its dialogue state: nothing of it remains."""
+        await self._session.execute(
+            delete(DialogueState).where(DialogueState.account_id == account_id)
+        )
+        await self._session.execute(delete(ChannelAccount).where(ChannelAccount.id == account_id))
+
+
+class Participants:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, participant_id: int) -> Participant | None:
+        return await self._session.get(Participant, participant_id)
+
+    async def save(self, participant: Participant) -> Participant:
+        """Store a new or changed participant; flushed, so a new one has an id."""
+        self._session.add(participant)
+        await self._session.flush()
+        return participant
+
+    async def erase(self, participant_id: int) -> None:
+        """Erase the participant and every channel account they are reached through."""
+        await self._session.execute(
+            delete(ChannelAccount).where(ChannelAccount.participant_id == participant_id)
+        )
+        await self._session.execute(delete(Participant).where(Participant.id == participant_id))
+
+
+class Dialogues:
+    """Where each person is in a flow, kept so that a restart loses nothing."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def load(self, account_id: int) -> DialogueState | None:
+        return await self._session.get(DialogueState, account_id)
+
+    async def save(
+        self, account_id: int, flow: str, step: str, data: dict[str, Any], now: datetime
+    ) -> None:
+        state = await self.load(account_id)
+        if state is None:
+            state = DialogueState(account_id=account_id)
+            self._session.add(state)
+        state.flow, state.step, state.data, state.updated_at = flow, step, dict(data), now
+
+    async def clear(self, account_id: int) -> None:
+        state = await self.load(account_id)
+        if state is not None:
+            await self._session.delete(state)
+
+
+class Updates:
+    """The platform update ids already handled."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def first_delivery(self, channel: str, update_id: str, now: datetime) -> bool:
+        """Record the update id; False when it was handled already.
+
+        ``INSERT … ON CONFLICT DO NOTHING`` on both databases: a re-delivery handled at the
+        same moment by another unit of work waits for it and then finds the id, without an
+        integrity error that could be mistaken for another one.
+        """
+        insert = postgresql_insert if self._session.bind.dialect.name == "postgresql" else None
+        statement = (insert or sqlite_insert)(InboundUpdate).values(
+            channel=channel, update_id=update_id, received_at=now
+        )
+        result = await self._session.execute(statement.on_conflict_do_nothing())
+        return result.rowcount == 1
+
+
+class Registrations:
+    """Who is registered for which event."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, event_id: int, participant_id: int, now: datetime) -> None:
+        self._session.add(
+            EventRegistration(event_id=event_id, participant_id=participant_id, registered_at=now)
+        )
+
+    async def exists(self, event_id: int, participant_id: int) -> bool:
+        return await self._session.get(EventRegistration, (event_id, participant_id)) is not None
+
+
+class Collectivities:
+    """Search and browse the collectivities, through the shared fuzzy index."""
+
+    def __init__(self, session: AsyncSession, directory: Directory) -> None:
+        self._session = session
+        self._directory = directory
+
+    async def get(self, collectivity_id: int) -> Collectivity | None:
+        return await self._directory.get(self._session, collectivity_id)
+
+    async def by_invite_code(self, code: str) -> Collectivity | None:
+        return await self._directory.by_invite_code(self._session, code)
+
+    async def search(self, query: str, limit: int = 5) -> list[int]:
+        return await self._directory.search(self._session, query, limit)
+
+    async def regions(self) -> list[Region]:
+        return await self._directory.regions(self._session)
+
+    async def in_region(self, region_code: str, locale: str) -> list[Collectivity]:
+        return await self._directory.in_region(self._session, region_code, locale)
+
+    async def in_parent(self, parent_id: int, locale: str) -> list[Collectivity]:
+        return await self._directory.in_parent(self._session, parent_id, locale)
+
+    async def has_children(self, collectivity_id: int) -> bool:
+        return await self._directory.has_children(self._session, collectivity_id)
+
+
+@dataclass(frozen=True)
+class Store:
+    accounts: Accounts
+    participants: Participants
+    dialogues: Dialogues
+    updates: Updates
+    registrations: Registrations
+    collectivities: Collectivities
+
+
+class UnitOfWork:
+    """``async with unit_of_work() as store``: one transaction, committed on success.
+
+    The directory's fuzzy index outlives the units of work, so it is built once.
+    """
+
+    def __init__(self, database: Database, directory: Directory | None = None) -> None:
+        self.database = database
+        self.directory = directory or Directory()
+
+    @contextlib.asynccontextmanager
+    async def __call__(self) -> AsyncIterator[Store]:
+        async with self.database.unit_of_work() as session:
+            yield Store(
+                accounts=Accounts(session),
+                participants=Participants(session),
+                dialogues=Dialogues(session),
+                updates=Updates(session),
+                registrations=Registrations(session),
+                collectivities=Collectivities(session, self.directory),
+            )

@@ -1,0 +1,62 @@
+"""The configuration as plain values: what the flows are given of it.
+
+:mod:`bot.config` reads and checks the file; the flows see only these values, handed to
+them by the composition root.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Localised:
+    ar: str
+    fr: str
+    en: str
+
+    def get(self, locale: str) -> str:
+        return getattr(self, locale, self.ar)
+
+
+@dataclass(frozen=True)
+class EventSettings:
+    code: str
+    name: Localised
+    date: date
+    place: Localised
+    timezone: str
+
+
+@dataclass(frozen=True)
+class Roles:
+    organisers: frozenset[str] = frozenset()
+    facilitators: frozenset[str] = frozenset()
+
+    def of(self, channel: str, external_id: str) -> frozenset[str]:
+        who = f"{channel}:{external_id}"
+        roles = set()
+        if who in self.organisers:
+            roles.add("organiser")
+        if who in self.facilitators:
+            roles.add("facilitator")
+        return frozenset(roles)
+
+
+@dataclass(frozen=True)
+class PrivacySettings:
+    """The facts the Law 09-08 notice and consent question state (section ``[privacy]``)."""
+
+    controller: Localised
+    contact_email: str
+    retention_months: int
+    cndp_reference: str = ""
+
+
+@dataclass(frozen=True)
+class RegistrationSettings:
+    """Section ``[registration]``."""
+
+    draft_expiry_days: int = 7
+    """An unfinished registration (and its channel account) idle this long is erased."""
