@@ -225,11 +225,11 @@ async def snapshot(app, who: str) -> tuple[dict | None, dict[str, int]]:
                     and await session.get(Participant, account.participant_id)
                 ),
             }
-        counts = {
-            table.name: await session.scalar(select(func.count()).select_from(table))
-            for table in Base.metadata.sorted_tables
-            if table.name != InboundUpdate.__tablename__
-        }
+        tables = [t for t in Base.metadata.sorted_tables if t is not InboundUpdate.__table__]
+        counted = select(*(select(func.count()).select_from(t).scalar_subquery() for t in tables))
+        counts = dict(
+            zip((t.name for t in tables), (await session.execute(counted)).one(), strict=True)
+        )
         return mine, counts
 
 
