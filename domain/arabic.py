@@ -212,8 +212,9 @@ def consonant_key(text: str) -> str:
     for word in arabizi_to_arabic(text).translate(_SKELETON_FOLDS).split():
         word = "".join(c for c in word if c.isalpha())
         word = word.lstrip("\u0627") or word
-        letters = [c for i, c in enumerate(word) if c not in _ARABIC_LONG_VOWELS or i == 0]
+        kept = [c for i, c in enumerate(word) if c not in _ARABIC_LONG_VOWELS or i == 0]
+        letters = [c for i, c in enumerate(kept) if i == 0 or c != kept[i - 1]]
         if len(letters) > 1 and letters[-1] == "\u0647":
             letters.pop()
-        keys.append("".join(c for i, c in enumerate(letters) if i == 0 or c != letters[i - 1]))
+        keys.append("".join(letters))
     return " ".join(key for key in keys if key)

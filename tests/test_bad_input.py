@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 from transcript import Person
 
-from db.models import DialogueState, Participant
+from db.models import ChannelAccount, DialogueState, Participant
 
 
 async def at_name_step(app, who="2001") -> Person:
@@ -16,10 +16,23 @@ async def at_name_step(app, who="2001") -> Person:
     return person
 
 
-async def step_of(app, person: Person) -> str:
+async def state_of(app, person: Person) -> tuple[ChannelAccount | None, DialogueState | None]:
+    """The person's own channel account and pending dialogue state, each None when absent."""
     async with app.database.unit_of_work() as session:
-        states = list(await session.scalars(select(DialogueState)))
-        return states[-1].step
+        account = await session.scalar(
+            select(ChannelAccount).where(
+                ChannelAccount.channel == person.channel,
+                ChannelAccount.external_id == person.external_id,
+            )
+        )
+        state = await session.get(DialogueState, account.id) if account else None
+        return account, state
+
+
+async def step_of(app, person: Person) -> str | None:
+    """The step this person's own dialogue is at (None when idle)."""
+    _, state = await state_of(app, person)
+    return state.step if state else None
 
 
 @pytest.mark.parametrize(
@@ -66,6 +79,16 @@ async def at_phone_step(app) -> Person:
     await person.says("Focal point")
     person.sees("phone number")
     return person
+
+
+async def test_bad_input_moves_nobody_else(app):
+    sara = await at_phone_step(app)
+    nadia = await at_name_step(app, "2006")
+    await nadia.says("12345")
+    await sara.says("call me")
+    await nadia.sends("photo")
+    assert await step_of(app, sara) == "phone"
+    assert await step_of(app, nadia) == "name"
 
 
 @pytest.mark.parametrize("phone", ["12", "call me", "06123", "+999 123", "0612345678901234"])
@@ -121,5 +144,10 @@ async def test_nothing_half_valid_is_stored(app):
     person = await at_phone_step(app)
     await person.sends("photo")
     await person.says("/cancel")
+    person.sees("Registration cancelled; nothing was kept.")
+    assert await state_of(app, person) == (None, None), "the draft and the account are erased"
     async with app.database.unit_of_work() as session:
-        assert await session.scalar(select(func.count()).select_from(Participant)) == 0
+        for model in (Participant, ChannelAccount, DialogueState):
+            assert await session.scalar(select(func.count()).select_from(model)) == 0, model
+    await person.says("/start")
+    person.sees("Please choose your language.")

@@ -46,9 +46,17 @@ def test_a_scripted_arabic_registration_through_a_pipe(tmp_path):
 
 def test_the_console_keeps_people_apart_and_resumes_them(tmp_path):
     tawasul(tmp_path, "console", "--user", "a", stdin="/start\n3\nAmina\n")
-    tawasul(tmp_path, "console", "--user", "b", stdin="/start\n2\n")
+    other = tawasul(tmp_path, "console", "--user", "b", stdin="/start\n2\n")
+    assert "Please choose your language." in other.stdout, "b starts afresh"
+    assert "Let us continue" not in other.stdout and "Quels sont vos nom" in other.stdout
     resumed = tawasul(tmp_path, "console", "--user", "a", stdin="oujda\n")
     assert "Which one is yours?" in resumed.stdout or "Is it yours?" in resumed.stdout
+    with sqlite3.connect(tmp_path / "tawasul.db") as db:
+        accounts = db.execute(
+            "SELECT a.external_id, a.locale, s.step FROM channel_accounts a "
+            "JOIN dialogue_states s ON s.account_id = a.id ORDER BY a.external_id"
+        ).fetchall()
+    assert accounts == [("a", "en", "pick"), ("b", "fr", "name")]
 
 
 def write_csv(tmp_path: Path, rows: list[str]) -> Path:

@@ -28,6 +28,7 @@ def test_the_shipped_config_is_the_embedded_default():
 def test_defaults_describe_the_saidia_meeting(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     settings = load_settings(environ={})
+    assert settings.event.code == "remacto-2024-saidia"
     assert settings.event.timezone == "Africa/Casablanca"
     assert settings.event.date.isoformat() == "2024-11-13"
     assert settings.event.place.fr == "Saïdia"

@@ -187,6 +187,41 @@ async def test_erasing_personal_data(app):
     sara.sees("لم تقوموا بالتسجيل بعد")  # erased with the rest: the language choice too
 
 
+async def test_erasing_removes_every_account_of_the_person(app, clock):
+    sara = Person(app.conversation, "1016")
+    await register(sara)
+    bystander = Person(app.conversation, "1017")
+    await register(bystander, name="Nadia Alaoui")
+    async with app.database.unit_of_work() as session:
+        mine = await session.scalar(
+            select(ChannelAccount).where(ChannelAccount.external_id == "1016")
+        )
+        session.add(
+            ChannelAccount(
+                channel="console",
+                external_id="sara",
+                participant_id=mine.participant_id,
+                locale="en",
+                created_at=clock(),
+            )
+        )
+    on_console = Person(app.conversation, "sara", channel="console")
+    await on_console.says("/me")
+    on_console.sees("Name: Sara Bennani")
+
+    await sara.says("/delete_me")
+    await sara.taps("Yes, erase my data")
+    sara.sees("Your personal data has been erased.")
+    async with app.database.unit_of_work() as session:
+        accounts = select(ChannelAccount.channel, ChannelAccount.external_id)
+        left = (await session.execute(accounts.order_by(ChannelAccount.id))).all()
+    assert left == [("telegram", "1017")], "both of Sara's accounts are gone, Nadia's stays"
+    assert await count(app, Participant) == 1
+
+    await on_console.says("/me")
+    on_console.sees("لم تقوموا بالتسجيل بعد")
+
+
 async def test_deep_link_invitation_preselects_the_collectivity(app):
     karim = Person(app.conversation, "1007")
     await karim.says("/start saidia-2024")
