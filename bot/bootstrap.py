@@ -19,9 +19,9 @@ from bot.housekeeping import Housekeeping
 from db.models import Event, InboundUpdate
 from db.session import Database
 from db.store import UnitOfWork
+from handlers.commands import PARTICIPANT, highest_role
 from handlers.context import Services
 from handlers.conversation import Conversation
-from handlers.wording import command_menu
 from locales.i18n import Catalogs
 
 log = logging.getLogger("tawasul.bootstrap")
@@ -43,13 +43,31 @@ class App:
     housekeeping: Housekeeping
 
     def command_menus(self) -> dict[str | None, list[tuple[str, str]]]:
-        """The command list for each offered language; ``None`` is everyone else's."""
-        catalogs = self.services.catalogs
-        menus: dict[str | None, list[tuple[str, str]]] = {
-            locale: command_menu(catalogs.translator(locale)) for locale in catalogs.locales
+        """The participants' command list for each offered language; ``None`` is everyone
+        else's."""
+        return self.role_menus()[PARTICIPANT]
+
+    def role_menus(self) -> dict[str, dict[str | None, list[tuple[str, str]]]]:
+        """For each role, its command list in each offered language."""
+        return self.conversation.commands.menus(
+            self.services.catalogs, self.settings.default_locale
+        )
+
+    def telegram_chat_menus(self) -> dict[int, dict[str | None, list[tuple[str, str]]]]:
+        """The menu of each Telegram chat granted a role (``telegram:<id>`` in ``[roles]``),
+        for the roles it holds."""
+        menus = self.role_menus()
+        roles = self.settings.roles
+        granted = {
+            grant.removeprefix("telegram:")
+            for grant in roles.organisers | roles.facilitators
+            if grant.startswith("telegram:")
         }
-        menus[None] = menus[self.settings.default_locale]
-        return menus
+        return {
+            int(chat): menus[highest_role(roles.of("telegram", chat))]
+            for chat in sorted(granted)
+            if chat.lstrip("-").isdigit()
+        }
 
     def telegram_channel(
         self, token: str | None = None, *, rate_limiter: bool = True, poll_timeout: int = 10
@@ -64,6 +82,7 @@ class App:
             token=token,
             base_url=self.settings.telegram_api_base_url,
             commands=self.command_menus(),
+            chat_commands=self.telegram_chat_menus(),
             rate_limiter=rate_limiter,
             poll_timeout=poll_timeout,
         )

@@ -1,13 +1,15 @@
-"""Flows about the person's own account: switching language, erasing personal data."""
+"""Flows about the person's own account: switching language, erasing personal data.
+
+Both are side flows: entered over whatever the person was doing, they finish and the
+engine returns to the flow they interrupted (see :mod:`handlers.state`).
+"""
 
 from __future__ import annotations
 
 from handlers.context import Context
-from handlers.flow import Answer, Finish, Flow, Outcome, Step, Switch
+from handlers.flow import Answer, Finish, Flow, Outcome, Step
 from handlers.messages import NO, YES, Option, Reply
 from handlers.wording import LANGUAGE_NAMES
-
-RESUME = "resume"
 
 
 def language_options(ctx: Context) -> tuple[Option, ...]:
@@ -33,9 +35,6 @@ async def take_language(ctx: Context, answer: Answer) -> Outcome:
     done = Reply(
         ctx.tr._("Done: I will speak {language} with you.", language=LANGUAGE_NAMES[locale])
     )
-    resume = ctx.data.pop(RESUME, None)
-    if resume:
-        return Switch(resume[0], resume[1], (done,))
     return Finish((done,))
 
 
@@ -70,9 +69,7 @@ async def ask_erase(ctx: Context) -> Reply:
 async def take_erase(ctx: Context, answer: Answer) -> Outcome:
     tr = ctx.tr
     if answer.choice != "erase":
-        kept = Reply(tr._("Nothing was erased."))
-        resume = ctx.data.pop(RESUME, None)
-        return Switch(resume[0], resume[1], (kept,)) if resume else Finish((kept,))
+        return Finish((Reply(tr._("Nothing was erased.")),))
     if ctx.participant is not None:
         await ctx.store.participants.erase(ctx.participant.id)
     ctx.participant = None

@@ -10,6 +10,7 @@ from typing import Any
 from db.models import ChannelAccount, Participant
 from db.store import Store
 from domain.settings import EventSettings, PrivacySettings, RegistrationSettings, Roles
+from handlers.state import Frame
 from locales.i18n import Catalogs, Translator
 
 
@@ -38,6 +39,13 @@ class Context:
     flow: str | None = None
     step: str | None = None
     data: dict[str, Any] = field(default_factory=dict)
+    """The current flow's draft, and only that: the engine keeps its own keys apart."""
+    options: list[list[Any]] = field(default_factory=list)
+    """The answers the pending question offered, as [key, label, meaning]."""
+    stack: list[Frame] = field(default_factory=list)
+    """The flows interrupted by side flows, the innermost last."""
+    menu: tuple[tuple[str, str], ...] = ()
+    """(name, description msgid) of each command this person may use, for /help."""
     forget_account: bool = False
 
     @property

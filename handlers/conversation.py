@@ -4,6 +4,13 @@ Each event is handled in one unit of work: the platform update id is recorded
 (a re-delivered update has no second effect), the person's account and dialogue
 state are loaded, global commands are routed, the current step gets the answer,
 and the new state is stored before any reply leaves.
+
+Capabilities plug in through two registries held by the engine:
+``conversation.callbacks`` (:mod:`handlers.router`: taps on messages the bot sent
+first) and ``conversation.commands`` (:mod:`handlers.commands`: commands with the role
+each needs). A side flow (/language, /delete_me) is entered over the current flow,
+which is kept on a stack (:mod:`handlers.state`); when the side flow finishes or is
+cancelled, the flow it interrupted asks its question again.
 """
 
 from __future__ import annotations
@@ -16,18 +23,21 @@ from dataclasses import dataclass
 from db.store import Store
 from domain.arabic import normalise, strip_invisible, to_ascii_digits
 from handlers import registration
-from handlers.account import ERASE_FLOW, LANGUAGE_FLOW, RESUME
+from handlers import state as state_shape
+from handlers.account import ERASE_FLOW, LANGUAGE_FLOW
+from handlers.commands import PARTICIPANT, Commands, CommandSpec, may_use
 from handlers.context import Context, Services
 from handlers.flow import Answer, Finish, Flow, Goto, Outcome, Stay, Switch
 from handlers.messages import NO, SKIP, YES, Inbound, InboundKind, Option, Reply
-from handlers.wording import help_text, profile_text
+from handlers.router import Callbacks
+from handlers.state import Frame
+from handlers.wording import CORE_COMMANDS, help_text, profile_text
 
 log = logging.getLogger("tawasul.conversation")
 
 FLOWS: dict[str, Flow] = {
     flow.name: flow for flow in (registration.REGISTRATION, LANGUAGE_FLOW, ERASE_FLOW)
 }
-OPTIONS = "_options"
 REGISTRATION_NAME = registration.REGISTRATION.name
 SIDE_FLOWS = (LANGUAGE_FLOW.name, ERASE_FLOW.name)
 
@@ -57,6 +67,24 @@ class Conversation:
     def __init__(self, unit_of_work: UnitOfWork, services: Services) -> None:
         self.unit_of_work = unit_of_work
         self.services = services
+        self.callbacks = Callbacks()
+        self.commands = Commands()
+        self._register_core_commands()
+
+    def _register_core_commands(self) -> None:
+        handlers = {
+            "start": (self._start, False, ()),
+            "me": (self._me, True, ()),
+            "language": (self._language, False, ()),
+            "help": (self._help, True, ()),
+            "cancel": (self._cancel, False, ()),
+            "delete_me": (self._delete_me, False, ("deleteme",)),
+        }
+        for name, description in CORE_COMMANDS:
+            handler, asks_again, aliases = handlers[name]
+            self.commands.register(
+                CommandSpec(name, description, PARTICIPANT, handler, aliases, asks_again)
+            )
 
     async def handle(self, inbound: Inbound) -> list[Reply]:
         """Handle one event; on an unexpected failure nothing is kept and the person is told.
@@ -117,8 +145,12 @@ class Conversation:
             participant=participant,
             roles=self.services.roles.of(inbound.channel, inbound.external_id),
         )
-        if state is not None and state.flow in FLOWS and state.step in FLOWS[state.flow].steps:
-            ctx.flow, ctx.step, ctx.data = state.flow, state.step, dict(state.data)
+        ctx.menu = self.commands.available(ctx.roles)
+        if state is not None and _known(state.flow, state.step):
+            stored = state_shape.load(state.data)
+            ctx.flow, ctx.step, ctx.data = state.flow, state.step, stored.draft
+            ctx.options = stored.options
+            ctx.stack = [frame for frame in stored.stack if _known(frame.flow, frame.step)]
         return ctx
 
     async def _persist(self, store: Store, ctx: Context) -> None:
@@ -137,7 +169,8 @@ class Conversation:
         elif ctx.flow is None:
             await store.dialogues.clear(account.id)
         else:
-            await store.dialogues.save(account.id, ctx.flow, ctx.step, ctx.data, ctx.now())
+            data = state_shape.dump(ctx.data, ctx.options, ctx.stack)
+            await store.dialogues.save(account.id, ctx.flow, ctx.step, data, ctx.now())
 
     # routing
 
@@ -146,6 +179,11 @@ class Conversation:
             command = parse_command(inbound.text)
             if command is not None:
                 return await self._command(ctx, command)
+        if inbound.kind is InboundKind.CHOICE and not _offered(ctx, inbound.text):
+            routed = self.callbacks.find(inbound.text)
+            if routed is not None:
+                handler, tap = routed
+                return await self._ask_again(ctx, list(await handler(ctx, tap)))
         if ctx.flow is None:
             return await self._idle(ctx, inbound)
         return await self._answer(ctx, inbound)
@@ -157,58 +195,62 @@ class Conversation:
             return await self._start(ctx, "")
         tr = ctx.tr
         if inbound.kind is InboundKind.CHOICE:
-            return [Reply(tr._("That button is no longer active.") + "\n\n" + help_text(tr))]
-        return [Reply(help_text(tr))]
+            return [Reply(tr._("That button is no longer active.") + "\n\n" + _help(ctx))]
+        return [Reply(_help(ctx))]
 
     async def _command(self, ctx: Context, command: Command) -> list[Reply]:
+        """Run a registered command the person may use; refuse the others politely."""
         tr = ctx.tr
-        match command.name:
-            case "start":
-                return await self._start(ctx, command.argument)
-            case "help":
-                return await self._aside(ctx, help_text(tr))
-            case "me":
-                if ctx.participant is None:
-                    return await self._aside(
-                        ctx, tr._("You are not registered yet. Send /start to register.")
-                    )
-                return await self._aside(ctx, profile_text(tr, ctx.participant, ctx.roles))
-            case "language":
-                return await self._enter(ctx, LANGUAGE_FLOW)
-            case "cancel":
-                return await self._cancel(ctx)
-            case "delete_me" | "deleteme":
-                if ctx.participant is None and not _has_draft(ctx):
-                    ctx.forget_account = True
-                    ctx.flow, ctx.step, ctx.data = None, None, {}
-                    return [Reply(tr._("No personal data is stored about you."))]
-                return await self._enter(ctx, ERASE_FLOW)
-            case _:
-                return await self._aside(
-                    ctx,
-                    tr._(
-                        "I do not know the command /{command}. Send /help to see what I can do.",
-                        command=command.name[:32],
-                    ),
-                )
+        spec = self.commands.get(command.name)
+        if spec is None:
+            text = tr._(
+                "I do not know the command /{command}. Send /help to see what I can do.",
+                command=command.name[:32],
+            )
+            return await self._aside(ctx, text)
+        if not may_use(spec.role, ctx.roles):
+            log.info("command refused account=%s command=%s", ctx.account.id, spec.name)
+            text = tr._(
+                "Sorry, the command /{command} is not available to you. "
+                "Send /help to see the commands you can use.",
+                command=spec.name,
+            )
+            return await self._aside(ctx, text)
+        replies = list(await spec.handler(ctx, command.argument))
+        return await self._ask_again(ctx, replies) if spec.asks_again else replies
+
+    async def _help(self, ctx: Context, argument: str = "") -> list[Reply]:
+        return [Reply(_help(ctx))]
+
+    async def _me(self, ctx: Context, argument: str = "") -> list[Reply]:
+        tr = ctx.tr
+        if ctx.participant is None:
+            return [Reply(tr._("You are not registered yet. Send /start to register."))]
+        return [Reply(profile_text(tr, ctx.participant, ctx.roles))]
+
+    async def _language(self, ctx: Context, argument: str = "") -> list[Reply]:
+        return await self._enter(ctx, LANGUAGE_FLOW)
+
+    async def _delete_me(self, ctx: Context, argument: str = "") -> list[Reply]:
+        if ctx.participant is None and not _has_draft(ctx):
+            ctx.forget_account = True
+            ctx.flow, ctx.step, ctx.data, ctx.stack = None, None, {}, []
+            return [Reply(ctx.tr._("No personal data is stored about you."))]
+        return await self._enter(ctx, ERASE_FLOW)
 
     async def _start(self, ctx: Context, code: str) -> list[Reply]:
         """Begin or resume registering; a pending side question (language, erasure) is
         dropped, so that no stray answer can act on it later."""
         tr = ctx.tr
-        if ctx.flow in SIDE_FLOWS:
-            resume = ctx.data.pop(RESUME, None)
-            if resume:
-                ctx.flow, ctx.step = resume
-            else:
-                ctx.flow, ctx.step, ctx.data = None, None, {}
+        while ctx.flow in SIDE_FLOWS:
+            _leave(ctx)
         if ctx.participant is not None:
             if ctx.flow == REGISTRATION_NAME:
                 return await self._ask(ctx)
             if not await registration.registered_here(ctx):
                 ctx.flow, ctx.step, ctx.data = REGISTRATION_NAME, registration.RETURNING, {}
                 return await self._ask(ctx)
-            return [Reply(profile_text(tr, ctx.participant, ctx.roles)), Reply(help_text(tr))]
+            return [Reply(profile_text(tr, ctx.participant, ctx.roles)), Reply(_help(ctx))]
         invited = None
         if code:
             invited = await ctx.store.collectivities.by_invite_code(code[:64])
@@ -231,13 +273,13 @@ class Conversation:
         ctx.flow, ctx.step, ctx.data = REGISTRATION_NAME, registration.REGISTRATION.first, data
         return replies + await self._ask(ctx)
 
-    async def _cancel(self, ctx: Context) -> list[Reply]:
+    async def _cancel(self, ctx: Context, argument: str = "") -> list[Reply]:
+        """Stop the innermost flow: a side flow returns to the one it interrupted."""
         tr = ctx.tr
         if ctx.flow is None:
-            return [Reply(tr._("There is nothing to cancel.") + "\n\n" + help_text(tr))]
-        resume = ctx.data.pop(RESUME, None)
-        if resume:
-            ctx.flow, ctx.step = resume
+            return [Reply(tr._("There is nothing to cancel.") + "\n\n" + _help(ctx))]
+        if ctx.stack:
+            _leave(ctx)
             return await self._ask(ctx, tr._("Cancelled."))
         if ctx.flow == REGISTRATION_NAME and ctx.data.pop("editing", None):
             for key in registration.BROWSING:
@@ -245,7 +287,7 @@ class Conversation:
             ctx.step = registration.SUMMARY
             return await self._ask(ctx, tr._("Cancelled."))
         was = ctx.flow
-        ctx.flow, ctx.step, ctx.data = None, None, {}
+        _leave(ctx)
         if was == REGISTRATION_NAME and ctx.participant is None:
             ctx.forget_account = True
             return [
@@ -255,25 +297,34 @@ class Conversation:
 
     async def _aside(self, ctx: Context, text: str) -> list[Reply]:
         """Answer a side question; inside a flow, ask the pending question again."""
+        return await self._ask_again(ctx, [Reply(text)])
+
+    async def _ask_again(self, ctx: Context, replies: list[Reply]) -> list[Reply]:
+        """``replies``, then the pending question if there is one; a last reply without
+        options or contact button is said in the same message as that question."""
         if ctx.flow is None:
-            return [Reply(text)]
-        return await self._ask(ctx, text)
+            return replies
+        if replies and not replies[-1].options and replies[-1].contact_request is None:
+            return [*replies[:-1], *await self._ask(ctx, replies[-1].text)]
+        return [*replies, *await self._ask(ctx)]
 
     async def _enter(self, ctx: Context, flow: Flow) -> list[Reply]:
-        """Enter a side flow; the flow it interrupts, and its draft, resume after it."""
-        if ctx.flow is None:
-            ctx.data = {}
-        elif ctx.flow in SIDE_FLOWS:
-            ctx.data.pop(OPTIONS, None)
-        else:
-            ctx.data[RESUME] = [ctx.flow, ctx.step]
-        ctx.flow, ctx.step = flow.name, flow.first
+        """Enter a side flow over the current one, which resumes when it is done.
+
+        A side flow already open (current or interrupted) is not opened twice: the
+        flows above it are left and it starts again, so the stack stays short.
+        """
+        while ctx.flow != flow.name and any(frame.flow == flow.name for frame in ctx.stack):
+            _leave(ctx)
+        if ctx.flow is not None and ctx.flow != flow.name:
+            ctx.stack.append(Frame(ctx.flow, ctx.step, ctx.data))
+        ctx.flow, ctx.step, ctx.data = flow.name, flow.first, {}
         return await self._ask(ctx)
 
     async def _ask(self, ctx: Context, lead: str | None = None) -> list[Reply]:
         step = FLOWS[ctx.flow].steps[ctx.step]
         reply = await step.prompt(ctx)
-        ctx.data[OPTIONS] = [[option.key, option.label, option.meaning] for option in reply.options]
+        ctx.options = [[option.key, option.label, option.meaning] for option in reply.options]
         if lead:
             reply = Reply(f"{lead}\n\n{reply.text}", reply.options, reply.contact_request)
         return [reply]
@@ -292,7 +343,7 @@ class Conversation:
         self, ctx: Context, inbound: Inbound, free_text: bool, accepts_contact: bool
     ) -> Answer | Stay:
         tr = ctx.tr
-        options = [Option(*offered) for offered in ctx.data.get(OPTIONS, [])]
+        options = [Option(*offered) for offered in ctx.options]
         match inbound.kind:
             case InboundKind.CHOICE:
                 if any(option.key == inbound.text for option in options):
@@ -322,15 +373,42 @@ class Conversation:
                 ctx.flow, ctx.step = flow, step
                 return [*say, *await self._ask(ctx)]
             case Finish(say):
-                ctx.flow, ctx.step, ctx.data = None, None, {}
-                return list(say)
+                if ctx.forget_account:
+                    ctx.stack = []
+                _leave(ctx)
+                if ctx.flow is None:
+                    return list(say)
+                return [*say, *await self._ask(ctx)]
         raise TypeError(f"not an outcome: {outcome!r}")
+
+
+def _known(flow: str | None, step: str | None) -> bool:
+    return flow in FLOWS and step in FLOWS[flow].steps
+
+
+def _leave(ctx: Context) -> None:
+    """Close the current flow: back to the one it interrupted, or idle."""
+    if ctx.stack:
+        frame = ctx.stack.pop()
+        ctx.flow, ctx.step, ctx.data = frame.flow, frame.step, frame.draft
+    else:
+        ctx.flow, ctx.step, ctx.data = None, None, {}
+    ctx.options = []
+
+
+def _offered(ctx: Context, key: str) -> bool:
+    return ctx.flow is not None and any(option[0] == key for option in ctx.options)
+
+
+def _help(ctx: Context) -> str:
+    """/help for this person: only the commands their roles allow."""
+    return help_text(ctx.tr, ctx.menu)
 
 
 def _has_draft(ctx: Context) -> bool:
     """Whether answers of an unfinished registration are held, pending or interrupted."""
-    resume = ctx.data.get(RESUME)
-    return ctx.flow == REGISTRATION_NAME or bool(resume and resume[0] == REGISTRATION_NAME)
+    flows = [ctx.flow, *(frame.flow for frame in ctx.stack)]
+    return REGISTRATION_NAME in flows
 
 
 def _words(*words: str) -> frozenset[str]:

@@ -527,7 +527,7 @@ async def confirm(ctx: Context) -> Outcome:
         date=tr.date(event.date),
         place=event.place.get(ctx.locale),
     )
-    return Finish((Reply(done), Reply(help_text(tr))))
+    return Finish((Reply(done), Reply(help_text(tr, ctx.menu))))
 
 
 # a participant of an earlier event of the network

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from db.directory import local_label, region_label
 from db.models import Collectivity, Participant
 from domain.contact_details import display_phone
@@ -10,7 +12,7 @@ from locales.i18n import N_, Ltr, Translator
 
 LANGUAGE_NAMES = {"ar": "العربية", "fr": "Français", "en": "English"}
 
-COMMANDS = (
+CORE_COMMANDS = (
     ("start", N_("Register, or see your profile")),
     ("me", N_("Show my profile")),
     ("language", N_("Change the language")),
@@ -18,17 +20,15 @@ COMMANDS = (
     ("cancel", N_("Stop the current step")),
     ("delete_me", N_("Erase my personal data")),
 )
+"""The participant commands of the core, as (name, description msgid), in /help's order."""
 
 
-def command_menu(tr: Translator) -> list[tuple[str, str]]:
-    return [(name, tr._(description)) for name, description in COMMANDS]
-
-
-def help_text(tr: Translator) -> str:
+def help_text(tr: Translator, menu: Sequence[tuple[str, str]]) -> str:
+    """The commands of ``menu`` ((name, description msgid) pairs), one line each."""
     lines = [tr._("Here is what I can do:")]
     lines += [
-        tr._("{command} — {description}", command=Ltr(f"/{name}"), description=description)
-        for name, description in command_menu(tr)
+        tr._("{command} — {description}", command=Ltr(f"/{name}"), description=tr._(msgid))
+        for name, msgid in menu
     ]
     lines.append(
         tr._("To answer a question, choose one of the options offered or write your answer.")

@@ -86,7 +86,7 @@ class FakeTelegramServer:
         self._calls: list[tuple[str, Json]] = []
         self._messages: dict[int, Json] = {}
         self._sent: dict[int, list[Json]] = {}
-        self._commands: dict[str, list[Json]] = {}
+        self._commands: dict[tuple[int | None, str], list[Json]] = {}
         self._next_update_id = 100
         self._next_message_id = 1
         self._next_callback_id = 1
@@ -237,9 +237,10 @@ class FakeTelegramServer:
         with self._condition:
             return [name for name, _ in self._calls]
 
-    def commands(self, language_code: str | None = None) -> list[Json]:
+    def commands(self, language_code: str | None = None, chat_id: int | None = None) -> list[Json]:
+        """The menu set for a language, in one chat's scope or (by default) for everyone."""
         with self._condition:
-            return copy.deepcopy(self._commands.get(language_code or "", []))
+            return copy.deepcopy(self._commands.get((chat_id, language_code or ""), []))
 
     def wait_for_messages(self, chat_id: int, count: int, timeout: float = 10.0) -> list[Json]:
         """All messages sent to the chat, once there are at least ``count``."""
@@ -338,11 +339,11 @@ class FakeTelegramServer:
         return message
 
     def _set_my_commands(self, params: Json) -> bool:
-        self._commands[params.get("language_code") or ""] = params["commands"]
+        self._commands[_menu_key(params)] = params["commands"]
         return True
 
     def _get_my_commands(self, params: Json) -> list[Json]:
-        return copy.deepcopy(self._commands.get(params.get("language_code") or "", []))
+        return copy.deepcopy(self._commands.get(_menu_key(params), []))
 
     # -- helpers -----------------------------------------------------------------------------
 
@@ -499,3 +500,12 @@ class _Handler(BaseHTTPRequestHandler):
 
 def _failure(error: ApiError) -> Json:
     return {"ok": False, "error_code": int(error.code), "description": error.description}
+
+
+def _menu_key(params: Json) -> tuple[int | None, str]:
+    """(chat id of a chat scope or None for the default scope, language code or "")."""
+    scope = params.get("scope") or {}
+    if isinstance(scope, str):
+        scope = json.loads(scope)
+    chat = int(scope["chat_id"]) if scope.get("type") == "chat" else None
+    return chat, params.get("language_code") or ""

@@ -168,7 +168,7 @@ async def test_a_focal_point_of_a_province_picks_it_and_a_region_can_be_picked(a
     amina.sees("ما صفتكم")
     async with app.database.unit_of_work() as session:
         state = await session.scalar(select(DialogueState))
-    assert state.data["collectivity_id"] == (await by_code(app.database, "P-BERKANE")).id
+    assert state.data["draft"]["collectivity_id"] == (await by_code(app.database, "P-BERKANE")).id
 
 
 async def test_hundreds_of_communes_are_paged_by_province(app, tmp_path):

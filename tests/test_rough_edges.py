@@ -181,7 +181,7 @@ async def test_marks_that_phones_insert_are_stripped_from_a_name(app, typed, sto
     sara.sees("Which collectivity")
     async with app.database.unit_of_work() as session:
         state = await session.scalar(select(DialogueState))
-        assert state.data["full_name"] == stored
+        assert state.data["draft"]["full_name"] == stored
 
 
 async def test_an_unreadable_name_gets_a_message_saying_what_to_do(app):

@@ -342,3 +342,17 @@ async def test_a_refused_token_is_one_telegram_rejected(telegram):
     )
     with pytest.raises(TelegramRejected, match="refused the bot token: check TELEGRAM_BOT_TOKEN"):
         await channel.start()
+
+
+async def test_role_holders_get_their_own_menu_in_their_chat(telegram):
+    commands = {None: [("start", "ابدأ")], "fr": [("start", "Commencer")]}
+    staff = {None: [("start", "ابدأ"), ("round", "جولة")], "fr": [("start", "Commencer")]}
+    staff["fr"] = [("start", "Commencer"), ("round", "Tour")]
+    async with running(telegram, FakeConversation(), commands=commands, chat_commands={900: staff}):
+        pass
+
+    assert telegram.commands() == [{"command": "start", "description": "ابدأ"}]
+    assert telegram.commands("fr") == [{"command": "start", "description": "Commencer"}]
+    assert [command["command"] for command in telegram.commands(chat_id=900)] == ["start", "round"]
+    assert telegram.commands("fr", chat_id=900)[1] == {"command": "round", "description": "Tour"}
+    assert telegram.commands(chat_id=901) == [], "no other chat gets the staff menu"

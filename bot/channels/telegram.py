@@ -17,6 +17,7 @@ from types import MappingProxyType
 from telegram import (
     Bot,
     BotCommand,
+    BotCommandScopeChat,
     CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -114,6 +115,9 @@ class TelegramChannel:
         token: str,
         base_url: str = "https://api.telegram.org/bot",
         commands: Mapping[str | None, Sequence[tuple[str, str]]] = _NO_COMMANDS,
+        chat_commands: Mapping[int, Mapping[str | None, Sequence[tuple[str, str]]]] = (
+            MappingProxyType({})
+        ),
         rate_limiter: bool = True,
         poll_interval: float = 0.0,
         poll_timeout: int = 10,
@@ -122,6 +126,10 @@ class TelegramChannel:
         self._token = token
         self._base_url = base_url
         self._commands = {language: tuple(pairs) for language, pairs in commands.items()}
+        self._chat_commands = {
+            chat: {language: tuple(pairs) for language, pairs in menus.items()}
+            for chat, menus in chat_commands.items()
+        }
         self._rate_limiter = rate_limiter
         self._poll_interval = poll_interval
         self._poll_timeout = poll_timeout
@@ -192,14 +200,27 @@ class TelegramChannel:
         await app.shutdown()
 
     async def _register_commands(self, bot: Bot) -> None:
-        """Optional: a bot without a command menu still works, so failures are only logged."""
-        for language, pairs in self._commands.items():
+        """The default menu per language, then each role holder's own menu in their chat.
+
+        Optional: a bot without a command menu still works, so failures are only logged.
+        """
+        menus = [(None, language, pairs) for language, pairs in self._commands.items()]
+        menus += [
+            (chat, language, pairs)
+            for chat, by_language in self._chat_commands.items()
+            for language, pairs in by_language.items()
+        ]
+        for chat, language, pairs in menus:
             commands = [BotCommand(command, description) for command, description in pairs]
+            scope = BotCommandScopeChat(chat) if chat is not None else None
             try:
-                await bot.set_my_commands(commands, language_code=language)
+                await bot.set_my_commands(commands, scope=scope, language_code=language)
             except TelegramError as exc:
                 log.warning(
-                    "setMyCommands for language %s failed: %s", language or "default", exc.message
+                    "setMyCommands for language %s%s failed: %s",
+                    language or "default",
+                    "" if chat is None else f" in chat {chat}",
+                    exc.message,
                 )
 
     async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
