@@ -31,6 +31,10 @@ class FakeClock:
     def advance(self, **delta: float) -> None:
         self.current += timedelta(**delta)
 
+    async def sleep(self, seconds: float) -> None:
+        """A sleep that moves this clock instead of waiting: for the rate budget in tests."""
+        self.current += timedelta(seconds=max(seconds, 0))
+
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 async def database(request, tmp_path):
