@@ -15,9 +15,9 @@ import asyncio
 import codecs
 import contextlib
 import io
+import itertools
 import os
 import threading
-import itertools
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import TextIO
 

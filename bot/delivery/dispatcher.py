@@ -46,6 +46,7 @@ class DeliverySettings:
     burst: float = 30.0
     batch: int = 100
     max_in_flight: int = 32
+    """Bulk sends under way at once; replies are never held by it."""
     max_attempts: int = 8
     backoff_s: float = 1.0
     max_backoff_s: float = 300.0
@@ -174,14 +175,21 @@ class Delivery:
             log.error("no sender for channel %s: row %s left pending", row.channel, row.id)
             await self.queue.release([row.id])
             return False
-        async with self._in_flight:
-            await self.budget.acquire(row.lane)
-            try:
-                outcome = await sender.send(row.external_id, from_content(row.content))
-            except Exception as error:
-                log.exception("sender for %s raised on row %s", row.channel, row.id)
-                outcome = RetryLater(f"{type(error).__name__}")
+        await self.budget.acquire(row.lane)
+        if row.lane == BULK:
+            async with self._in_flight:
+                outcome = await self._call(sender, row)
+        else:
+            outcome = await self._call(sender, row)
         return await self._record(row, outcome)
+
+    async def _call(self, sender: Sender, row: Claimed) -> Outcome:
+        """The sender's outcome; a sender that raises is a retry, logged with its type only."""
+        try:
+            return await sender.send(row.external_id, from_content(row.content))
+        except Exception as error:
+            log.exception("sender for %s raised on row %s", row.channel, row.id)
+            return RetryLater(type(error).__name__)
 
     async def _record(self, row: Claimed, outcome: Outcome) -> bool:
         now = self.clock()
