@@ -312,7 +312,6 @@ async def _console(settings: Settings, user: str) -> int:
         _database_line(app.database)
         await app.start()
         delivery = app.delivery({"console": ConsoleSender(sys.stdout)})
-        await delivery.run_once()
         channel = ConsoleChannel(
             app.conversation,
             deliver=delivery.send_now,

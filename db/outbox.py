@@ -158,11 +158,11 @@ class OutboxQueue:
                 for row, channel, external_id in rows
             ]
 
-    async def sent(self, row_id: int, now: datetime, platform_id: str) -> None:
-        await self._finish(row_id, "sent", sent_at=now, platform_message_id=platform_id)
+    async def sent(self, row: Claimed, now: datetime, platform_id: str) -> None:
+        await self._finish(row, "sent", sent_at=now, platform_message_id=platform_id)
 
-    async def failed(self, row_id: int, reason: str) -> None:
-        await self._finish(row_id, "failed", last_error=reason[:ERROR_MAX])
+    async def failed(self, row: Claimed, reason: str) -> None:
+        await self._finish(row, "failed", last_error=reason[:ERROR_MAX])
 
     async def blocked(self, account_id: int, now: datetime, reason: str) -> None:
         """The person blocked the bot: the account is unreachable, its pending rows blocked."""
@@ -221,37 +221,35 @@ class OutboxQueue:
             due = due.replace(tzinfo=UTC)
         return due
 
-    async def forget_if_empty(self, account_id: int) -> None:
-        """Delete an account that holds nothing once nothing is pending for it.
+    async def _finish(self, row: Claimed, status: str, **values) -> None:
+        """Record the row's last outcome; an account that holds nothing and has nothing
+        pending is deleted with it.
 
         The conversation deletes such an account at once, unless it still has replies to
         send (a goodbye after a refusal or an erasure): then it stays, empty, until here.
         """
-        pending = exists().where(
-            OutboxMessage.account_id == account_id, OutboxMessage.status == "pending"
-        )
-        dialogue = exists().where(DialogueState.account_id == account_id)
-        async with self.database.unit_of_work() as session:
-            await session.execute(
-                delete(ChannelAccount).where(
-                    ChannelAccount.id == account_id,
-                    ChannelAccount.participant_id.is_(None),
-                    ChannelAccount.locale.is_(None),
-                    ~pending,
-                    ~dialogue,
-                )
-            )
-
-    async def _finish(self, row_id: int, status: str, **values) -> None:
         async with self.database.unit_of_work() as session:
             await session.execute(
                 update(OutboxMessage)
-                .where(OutboxMessage.id == row_id)
+                .where(OutboxMessage.id == row.id)
                 .values(
                     status=status,
                     attempts=OutboxMessage.attempts + 1,
                     claimed_by=None,
                     lease_until=None,
                     **values,
+                )
+            )
+            pending = exists().where(
+                OutboxMessage.account_id == row.account_id, OutboxMessage.status == "pending"
+            )
+            dialogue = exists().where(DialogueState.account_id == row.account_id)
+            await session.execute(
+                delete(ChannelAccount).where(
+                    ChannelAccount.id == row.account_id,
+                    ChannelAccount.participant_id.is_(None),
+                    ChannelAccount.locale.is_(None),
+                    ~pending,
+                    ~dialogue,
                 )
             )

@@ -14,6 +14,7 @@ whole: the parts already delivered come twice.
 from __future__ import annotations
 
 import logging
+import warnings
 from collections.abc import Sequence
 
 from telegram import (
@@ -35,6 +36,7 @@ from telegram.error import (
     TimedOut,
 )
 from telegram.request import HTTPXRequest
+from telegram.warnings import PTBDeprecationWarning
 
 from bot.channels.limits import TELEGRAM_MESSAGE_LENGTH
 from bot.delivery.ports import Blocked, Failed, Outcome, RetryLater, Sent, Unknown
@@ -119,7 +121,9 @@ def outcome_of(error: TelegramError) -> Outcome:
     if isinstance(error, Forbidden):
         return Blocked(reason)
     if isinstance(error, RetryAfter):
-        delay = error.retry_after
+        with warnings.catch_warnings():  # PTB 22 warns that it will become a timedelta
+            warnings.simplefilter("ignore", PTBDeprecationWarning)
+            delay = error.retry_after
         seconds = delay.total_seconds() if hasattr(delay, "total_seconds") else float(delay)
         return RetryLater(reason, delay_s=seconds, rate_limited=True)
     if isinstance(error, TimedOut):

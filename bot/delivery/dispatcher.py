@@ -195,20 +195,18 @@ class Delivery:
         now = self.clock()
         match outcome:
             case Sent(platform_id):
-                await self.queue.sent(row.id, now, platform_id)
-                await self.queue.forget_if_empty(row.account_id)
+                await self.queue.sent(row, now, platform_id)
                 return True
             case Failed(reason):
                 log.warning("row %s failed for good: %s", row.id, reason)
-                await self.queue.failed(row.id, reason)
-                await self.queue.forget_if_empty(row.account_id)
+                await self.queue.failed(row, reason)
                 return True
             case Blocked(reason):
                 log.info("account %s blocked the bot; row %s not sent", row.account_id, row.id)
                 await self.queue.blocked(row.account_id, now, reason)
                 return False
             case Unknown(reason) if row.lane == BULK and not self.settings.resend_unknown_bulk:
-                await self.queue.failed(row.id, f"outcome unknown: {reason}")
+                await self.queue.failed(row, f"outcome unknown: {reason}")
                 return True
             case Unknown(reason):
                 return await self._retry(row, RetryLater(f"outcome unknown: {reason}"), now)
@@ -220,8 +218,7 @@ class Delivery:
         attempts = row.attempts + 1
         if attempts >= self.settings.max_attempts:
             log.warning("row %s failed after %d attempts: %s", row.id, attempts, outcome.reason)
-            await self.queue.failed(row.id, f"{attempts} attempts: {outcome.reason}")
-            await self.queue.forget_if_empty(row.account_id)
+            await self.queue.failed(row, f"{attempts} attempts: {outcome.reason}")
             return True
         delay = outcome.delay_s
         if delay is None:
