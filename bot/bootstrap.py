@@ -58,6 +58,9 @@ class App:
         self, senders: dict[str, Sender], settings: DeliverySettings | None = None, **options
     ) -> Delivery:
         """The fast path and the dispatcher for the given channels' senders."""
+        if settings is None:
+            rate = self.settings.delivery_rate_per_second
+            settings = DeliverySettings(rate_per_s=rate, burst=rate)
         return Delivery(self.database, senders, self.services.clock, settings, **options)
 
     def telegram_sender(self, token: str | None = None):

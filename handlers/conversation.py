@@ -1,9 +1,11 @@
-"""The conversation engine: one inbound event in, replies out, state persisted.
+"""The conversation engine: one inbound event in, state and replies written together.
 
 Each event is handled in one unit of work: the platform update id is recorded
-(a re-delivered update has no second effect), the person's account and dialogue
-state are loaded, global commands are routed, the current step gets the answer,
-and the new state is stored before any reply leaves.
+(a re-delivered update has no second effect, and gets back its replies still unsent),
+the person's account and dialogue state are loaded, global commands are routed, the
+current step gets the answer, and the new state and the replies, as outbox rows
+checked against the channel's limits, are committed together. Nothing is sent here:
+the caller hands the rows to delivery.
 """
 
 from __future__ import annotations
