@@ -449,3 +449,55 @@ async def test_two_dispatchers_at_once_send_every_row_exactly_once(bot, clock):
     assert sum(tried) == 400 and all(tried), "both took part"
     assert sorted(counter.sent) == sorted(person.external_id for person in people)
     assert {row.status for row in await rows(app)} == {"sent"}
+
+
+def timed_out(cause: Exception):
+    from telegram.error import TimedOut
+
+    try:
+        raise TimedOut("Timed out") from cause
+    except TimedOut as error:
+        return error
+
+
+def test_each_bot_api_answer_is_one_outcome():
+    import httpx
+    from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+
+    from bot.channels.telegram_sender import outcome_of
+    from bot.delivery.ports import Blocked, Failed, RetryLater, Unknown
+
+    assert isinstance(outcome_of(Forbidden("Forbidden: bot was blocked by the user")), Blocked)
+    limited = outcome_of(RetryAfter(2))
+    assert limited == RetryLater(limited.reason, delay_s=2.0, rate_limited=True)
+    assert outcome_of(BadRequest("Chat not found")) == Failed("BadRequest: Chat not found")
+    assert isinstance(outcome_of(NetworkError("Bad Gateway")), RetryLater)
+    assert isinstance(outcome_of(timed_out(httpx.ConnectTimeout("c"))), RetryLater), "never left"
+    assert isinstance(outcome_of(timed_out(httpx.ReadTimeout("r"))), Unknown), "may have arrived"
+
+
+async def test_an_unknown_outcome_is_resent_for_a_reply_and_by_policy_for_bulk(bot, clock):
+    app, _sender = bot
+    from bot.delivery.ports import Unknown
+
+    class Silent:
+        async def send(self, external_id, message):
+            return Unknown("TimedOut: Timed out")
+
+    async with app.database.unit_of_work() as session:
+        person = ChannelAccount(
+            channel="telegram", external_id=str(OMAR), locale="ar", created_at=clock()
+        )
+        session.add(person)
+    from db.store import UnitOfWork
+
+    async with UnitOfWork(app.database)() as store:
+        await store.outbox.add(person.id, to_content(Reply("ر")), key="r", now=clock())
+        await store.outbox.add(person.id, to_content(Reply("ب")), key="b", now=clock(), lane=BULK)
+    sending = app.delivery(
+        {"telegram": Silent()}, DeliverySettings(resend_unknown_bulk=False), sleep=clock.sleep
+    )
+    await sending.run_once()
+    reply, bulk = await rows(app)
+    assert reply.status == "pending" and reply.last_error == "outcome unknown: TimedOut: Timed out"
+    assert bulk.status == "failed" and bulk.last_error.startswith("outcome unknown")
