@@ -4,9 +4,11 @@
 work). :class:`OutboxQueue` is what delivery uses, each call its own short transaction:
 claim due rows, record an outcome.
 
-A row is claimed by setting ``claimed_by`` and ``lease_until`` in one statement
-(``UPDATE … WHERE id IN (SELECT … LIMIT n) RETURNING``), with ``FOR UPDATE SKIP
-LOCKED`` on PostgreSQL so that two dispatchers never take the same row; SQLite
+A row is claimed by setting ``claimed_by`` and ``lease_until`` in one statement:
+``WITH picked AS MATERIALIZED (SELECT … LIMIT n FOR UPDATE SKIP LOCKED) UPDATE … WHERE
+id IN (SELECT id FROM picked) RETURNING``. On PostgreSQL, ``SKIP LOCKED`` keeps two
+dispatchers off each other's rows, and the materialised CTE keeps the limit (a plain
+``IN (subquery)`` may be run twice and claim more). SQLite has neither clause and
 serialises writers, so the single statement is enough there. A row whose lease has
 expired belongs to a process that died and is claimable again.
 
@@ -130,9 +132,12 @@ class OutboxQueue:
         async with self.database.unit_of_work() as session:
             if session.bind.dialect.name == "postgresql":
                 chosen = chosen.with_for_update(skip_locked=True, of=OutboxMessage)
+            # A materialised CTE: as a plain ``IN (subquery)``, PostgreSQL may run the
+            # subquery more than once and claim more than ``limit`` rows.
+            picked = chosen.cte("picked").prefix_with("MATERIALIZED", dialect="postgresql")
             result = await session.execute(
                 update(OutboxMessage)
-                .where(OutboxMessage.id.in_(chosen.scalar_subquery()), claimable)
+                .where(OutboxMessage.id.in_(select(picked.c.id)), claimable)
                 .values(claimed_by=self.owner, lease_until=now + self.lease)
                 .returning(OutboxMessage.id)
             )
