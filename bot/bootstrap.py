@@ -13,8 +13,11 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, select
 
+from bot.channels.limits import LIMITS
 from bot.collectivity_import import ImportRejected, ensure_seeded
 from bot.config import ConfigError, Settings
+from bot.delivery.dispatcher import Delivery, DeliverySettings
+from bot.delivery.ports import Sender
 from bot.housekeeping import Housekeeping
 from db.models import Event, InboundUpdate
 from db.session import Database
@@ -69,23 +72,38 @@ class App:
             if chat.lstrip("-").isdigit()
         }
 
-    def telegram_channel(
-        self, token: str | None = None, *, rate_limiter: bool = True, poll_timeout: int = 10
-    ):
+    def delivery(
+        self, senders: dict[str, Sender], settings: DeliverySettings | None = None, **options
+    ) -> Delivery:
+        """The fast path and the dispatcher for the given channels' senders."""
+        if settings is None:
+            rate = self.settings.delivery_rate_per_second
+            settings = DeliverySettings(rate_per_s=rate, burst=rate)
+        return Delivery(self.database, senders, self.services.clock, settings, **options)
+
+    def telegram_sender(self, token: str | None = None):
+        from bot.channels.telegram_sender import TelegramSender
+
+        return TelegramSender(self._token(token), self.settings.telegram_api_base_url)
+
+    def telegram_channel(self, delivery: Delivery, token: str | None = None, *, poll_timeout=10):
         from bot.channels.telegram import TelegramChannel
 
-        token = token or self.settings.telegram_token
-        if not token:
-            raise ValueError("a Telegram bot token is needed")
         return TelegramChannel(
             self.conversation,
-            token=token,
+            deliver=delivery.send_now,
+            token=self._token(token),
             base_url=self.settings.telegram_api_base_url,
             commands=self.command_menus(),
             chat_commands=self.telegram_chat_menus(),
-            rate_limiter=rate_limiter,
             poll_timeout=poll_timeout,
         )
+
+    def _token(self, token: str | None) -> str:
+        token = token or self.settings.telegram_token
+        if not token:
+            raise ValueError("a Telegram bot token is needed")
+        return token
 
     async def start(self) -> None:
         """Start the periodic housekeeping (draft expiry); call it from a running loop."""
@@ -169,6 +187,7 @@ async def bootstrap(
         registration=settings.registration,
         roles=settings.roles,
         default_locale=settings.default_locale,
+        channel_limits=LIMITS,
     )
     conversation = Conversation(UnitOfWork(database), services)
     return App(settings, database, services, conversation, housekeeping)

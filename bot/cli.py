@@ -269,31 +269,57 @@ async def _run(settings: Settings) -> int:
         for warning in privacy_placeholder_warnings(settings):
             logging.getLogger("tawasul").warning(warning)
         await app.start()
-        channel = app.telegram_channel()
+        sender = app.telegram_sender()
+        delivery = app.delivery({"telegram": sender})
+        channel = app.telegram_channel(delivery)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
         await channel.start()
-        logging.getLogger("tawasul").info("running; Ctrl-C to stop")
         try:
+            await _start_sender(sender, settings)
+            delivery.start()
+            logging.getLogger("tawasul").info("running; Ctrl-C to stop")
             await stop.wait()
         finally:
+            await delivery.stop()
             await channel.stop()
+            await sender.stop()
     finally:
         await app.close()
     return EXIT_OK
 
 
+async def _start_sender(sender, settings: Settings) -> None:
+    """Connect the sender; a failure is the same one line as the channel's own."""
+    from telegram.error import TelegramError
+
+    from bot.channels.telegram import start_error
+
+    try:
+        await sender.start()
+    except TelegramError as error:
+        raise start_error(error, settings.telegram_api_base_url) from None
+
+
 async def _console(settings: Settings, user: str) -> int:
     from bot.bootstrap import bootstrap
-    from bot.channels.console import ConsoleChannel
+    from bot.channels.console import ConsoleChannel, ConsoleSender
 
     app = await bootstrap(settings)
     try:
         _database_line(app.database)
         await app.start()
-        await ConsoleChannel(app.conversation, user=user, source=sys.stdin, sink=sys.stdout).run()
+        delivery = app.delivery({"console": ConsoleSender(sys.stdout)})
+        channel = ConsoleChannel(
+            app.conversation,
+            deliver=delivery.send_now,
+            user=user,
+            source=sys.stdin,
+            sink=sys.stdout,
+        )
+        await channel.run()
     finally:
         await app.close()
     return EXIT_OK

@@ -57,6 +57,8 @@ class Settings:
     telegram_token: str | None = field(default=None, repr=False)
     privacy: PrivacySettings = field(default_factory=lambda: _privacy({}))
     registration: RegistrationSettings = field(default_factory=lambda: RegistrationSettings())
+    delivery_rate_per_second: int = 30
+    """Messages per second for the whole bot, replies and bulk together ([delivery])."""
 
 
 def _embedded_defaults() -> str:
@@ -116,6 +118,7 @@ SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
         "cndp_reference": str,
     },
     "registration": {"draft_expiry_days": int},
+    "delivery": {"rate_per_second": int},
 }
 REQUIRED = {"event": ("code", "name", "date", "place", "timezone")}
 
@@ -238,6 +241,7 @@ def _settings(raw: dict[str, Any], base: Path | None, environ: Mapping[str, str]
         telegram_token=environ.get("TELEGRAM_BOT_TOKEN") or None,
         privacy=_privacy(raw),
         registration=_registration(raw),
+        delivery_rate_per_second=_delivery_rate(raw),
     )
 
 
@@ -339,6 +343,13 @@ def _registration(raw: dict[str, Any]) -> RegistrationSettings:
     if not 1 <= days <= 365:
         raise ConfigError("registration.draft_expiry_days: must be between 1 and 365")
     return RegistrationSettings(draft_expiry_days=days)
+
+
+def _delivery_rate(raw: dict[str, Any]) -> int:
+    rate = raw.get("delivery", {}).get("rate_per_second", 30)
+    if not 1 <= rate <= 1000:
+        raise ConfigError("delivery.rate_per_second: must be between 1 and 1000")
+    return rate
 
 
 def privacy_placeholder_warnings(settings: Settings) -> list[str]:

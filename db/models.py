@@ -16,6 +16,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -131,6 +132,8 @@ class ChannelAccount(Base):
     )
     locale: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    unreachable_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    """When the channel said the person blocked the bot; cleared when they write again."""
 
 
 class DialogueState(Base):
@@ -155,3 +158,42 @@ class InboundUpdate(Base):
     channel: Mapped[str] = mapped_column(String(16), primary_key=True)
     update_id: Mapped[str] = mapped_column(String(128), primary_key=True)
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+OUTBOX_LANES = ("reply", "bulk")
+OUTBOX_STATUSES = ("pending", "sent", "blocked", "failed", "skipped")
+
+
+class OutboxMessage(Base):
+    """One message to send, written in the transaction that decided it.
+
+    ``content`` is the channel-neutral message: ``{"text", "options": [[key, label,
+    meaning]], "contact_request"}``. A row is claimed by a sender (``claimed_by``) until
+    ``lease_until``; a lease that expired belongs to a process that died.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        CheckConstraint("lane IN ('reply', 'bulk')", name="lane"),
+        CheckConstraint(
+            "status IN ('pending', 'sent', 'blocked', 'failed', 'skipped')", name="status"
+        ),
+        Index("ix_outbox_due_pending", "status", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("channel_accounts.id", ondelete="CASCADE"), index=True
+    )
+    lane: Mapped[str] = mapped_column(String(8))
+    content: Mapped[dict] = mapped_column(JSON)
+    due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    status: Mapped[str] = mapped_column(String(8), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    platform_message_id: Mapped[str | None] = mapped_column(String(64))
+    idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -28,6 +28,7 @@ from db.models import (
     Participant,
     Region,
 )
+from db.outbox import Outbox
 from db.session import Database
 
 
@@ -179,6 +180,7 @@ class Store:
     updates: Updates
     registrations: Registrations
     collectivities: Collectivities
+    outbox: Outbox
 
 
 class UnitOfWork:
@@ -201,4 +203,5 @@ class UnitOfWork:
                 updates=Updates(session),
                 registrations=Registrations(session),
                 collectivities=Collectivities(session, self.directory),
+                outbox=Outbox(session),
             )

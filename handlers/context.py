@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -10,6 +10,7 @@ from typing import Any
 from db.models import ChannelAccount, Participant
 from db.store import Store
 from domain.settings import EventSettings, PrivacySettings, RegistrationSettings, Roles
+from handlers.messages import ChannelLimits
 from handlers.state import Frame
 from locales.i18n import Catalogs, Translator
 
@@ -27,6 +28,8 @@ class Services:
     registration: RegistrationSettings
     roles: Roles
     default_locale: str
+    channel_limits: Mapping[str, ChannelLimits] = field(default_factory=dict)
+    """What each channel can show; every reply is checked against it when written."""
 
 
 @dataclass

@@ -1,9 +1,11 @@
-"""The conversation engine: one inbound event in, replies out, state persisted.
+"""The conversation engine: one inbound event in, state and replies written together.
 
 Each event is handled in one unit of work: the platform update id is recorded
-(a re-delivered update has no second effect), the person's account and dialogue
-state are loaded, global commands are routed, the current step gets the answer,
-and the new state is stored before any reply leaves.
+(a re-delivered update has no second effect, and gets back its replies still unsent),
+the person's account and dialogue state are loaded, global commands are routed, the
+current step gets the answer, and the new state and the replies, as outbox rows
+checked against the channel's limits, are committed together. Nothing is sent here:
+the caller hands the rows to delivery.
 
 Capabilities plug in through two registries held by the engine:
 ``conversation.callbacks`` (:mod:`handlers.router`: taps on messages the bot sent
@@ -16,6 +18,7 @@ cancelled, the flow it interrupted asks its question again.
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
@@ -28,7 +31,20 @@ from handlers.account import ERASE_FLOW, LANGUAGE_FLOW
 from handlers.commands import PARTICIPANT, Commands, CommandSpec, may_use
 from handlers.context import Context, Services
 from handlers.flow import Answer, Finish, Flow, Goto, Outcome, Stay, Switch
-from handlers.messages import NO, SKIP, YES, Inbound, InboundKind, Option, Reply
+from handlers.messages import (
+    NO,
+    SKIP,
+    YES,
+    ChannelLimits,
+    Inbound,
+    InboundKind,
+    Option,
+    Outgoing,
+    Reply,
+    check,
+    from_content,
+    to_content,
+)
 from handlers.router import Callbacks
 from handlers.state import Frame
 from handlers.wording import CORE_COMMANDS, help_text, profile_text
@@ -55,6 +71,12 @@ def parse_command(text: str) -> Command | None:
         return None
     head, _, argument = cleaned[1:].partition(" ")
     return Command(head.split("@", 1)[0].casefold(), argument.strip())
+
+
+def _reply_prefix(inbound: Inbound) -> str:
+    """``reply:<channel>:<update id>:``; an inbound without an id gets a fresh one."""
+    update_id = inbound.update_id if inbound.update_id is not None else uuid.uuid4().hex
+    return f"reply:{inbound.channel}:{update_id}:"
 
 
 UnitOfWork = Callable[[], AbstractAsyncContextManager[Store]]
@@ -86,40 +108,54 @@ class Conversation:
                 CommandSpec(name, description, PARTICIPANT, handler, aliases, asks_again)
             )
 
-    async def handle(self, inbound: Inbound) -> list[Reply]:
-        """Handle one event; on an unexpected failure nothing is kept and the person is told.
+    async def handle(self, inbound: Inbound) -> list[Outgoing]:
+        """Handle one event; return the outbox rows written for it, committed, to send now.
 
-        The failed unit of work is rolled back, update id included, so a platform that
-        delivers the update again gets a second chance.
+        On an unexpected failure nothing is kept and the person is told: the failed unit
+        of work is rolled back, update id included, so a platform that delivers the update
+        again gets a second chance; the apology is written in a unit of work of its own.
         """
         try:
             return await self._handle(inbound)
         except Exception:
             log.exception("update failed channel=%s", inbound.channel)
-            tr = self.services.catalogs.translator(await self._known_locale(inbound))
-            return [Reply(tr._("Sorry, something went wrong on our side. Please try again."))]
+            return await self._apologise(inbound)
 
-    async def _known_locale(self, inbound: Inbound) -> str | None:
-        """The person's language if it can still be read, for the apology."""
+    async def _apologise(self, inbound: Inbound) -> list[Outgoing]:
+        """The apology, as an outbox row; nothing if even that cannot be written."""
         try:
             async with self.unit_of_work() as store:
-                account = await store.accounts.find(inbound.channel, inbound.external_id)
-                return account.locale if account is not None else None
+                account = await store.accounts.open(
+                    inbound.channel, inbound.external_id, self.services.clock()
+                )
+                tr = self.services.catalogs.translator(account.locale)
+                apology = Reply(tr._("Sorry, something went wrong on our side. Please try again."))
+                key = f"reply:{inbound.channel}:apology:{uuid.uuid4().hex}:0"
+                row = await store.outbox.add(
+                    account.id, to_content(apology), key=key, now=self.services.clock()
+                )
+                return [Outgoing(row, apology)]
         except Exception:
-            log.exception("reading the language for an apology failed")
-            return None
+            log.exception("writing the apology failed channel=%s", inbound.channel)
+            return []
 
-    async def _handle(self, inbound: Inbound) -> list[Reply]:
+    async def _handle(self, inbound: Inbound) -> list[Outgoing]:
         async with self.unit_of_work() as store:
             if inbound.update_id is not None and not await store.updates.first_delivery(
                 inbound.channel, inbound.update_id, self.services.clock()
             ):
-                log.info("duplicate update ignored channel=%s", inbound.channel)
-                return []
+                stored = await store.outbox.pending_with_key_prefix(_reply_prefix(inbound))
+                log.info(
+                    "duplicate update channel=%s: %d stored replies still pending",
+                    inbound.channel,
+                    len(stored),
+                )
+                return [Outgoing(row, from_content(content)) for row, content in stored]
             ctx = await self._context(store, inbound)
             before = ctx.step
             replies = await self._route(ctx, inbound)
             await self._persist(store, ctx)
+            written = await self._write(store, inbound, replies)
         log.info(
             "handled channel=%s account=%s kind=%s step=%s->%s",
             inbound.channel,
@@ -128,7 +164,28 @@ class Conversation:
             before,
             ctx.step,
         )
-        return replies
+        return written
+
+    async def _write(self, store: Store, inbound: Inbound, replies: list[Reply]) -> list[Outgoing]:
+        """Write the replies to the outbox, each checked against its channel's limits.
+
+        An account forgotten by this event is opened again, empty, to hold the replies
+        until they are sent; delivery deletes it once nothing is pending for it.
+        An invalid reply raises here, inside the unit of work: nothing is committed.
+        """
+        limits = self.services.channel_limits.get(inbound.channel, ChannelLimits())
+        now = self.services.clock()
+        account = await store.accounts.open(inbound.channel, inbound.external_id, now)
+        account.unreachable_at = None
+        prefix = _reply_prefix(inbound)
+        written = []
+        for position, reply in enumerate(replies):
+            check(reply, limits)
+            row = await store.outbox.add(
+                account.id, to_content(reply), key=f"{prefix}{position}", now=now
+            )
+            written.append(Outgoing(row, reply))
+        return written
 
     async def _context(self, store: Store, inbound: Inbound) -> Context:
         account = await store.accounts.open(

@@ -84,7 +84,87 @@ class Reply:
     contact_request: str | None = None
 
 
-class ConversationPort(Protocol):
-    """What every channel talks to: one inbound event in, the replies out."""
+def to_content(reply: Reply) -> dict:
+    """The reply as an outbox row's JSON content."""
+    return {
+        "text": reply.text,
+        "options": [[option.key, option.label, option.meaning] for option in reply.options],
+        "contact_request": reply.contact_request,
+    }
 
-    async def handle(self, inbound: Inbound) -> list[Reply]: ...
+
+def from_content(content: dict) -> Reply:
+    options = tuple(Option(*option) for option in content.get("options", ()))
+    return Reply(content["text"], options, content.get("contact_request"))
+
+
+class InvalidMessage(ValueError):
+    """A message no channel could show as built: a bug in the flow that built it."""
+
+
+class MessageTooLarge(InvalidMessage):
+    """A message beyond what its channel accepts (text, option key or label, options)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelLimits:
+    """What one channel can show, declared by the channel in one place.
+
+    ``max_text_length`` counts characters; a channel that splits long texts itself
+    declares the most it is willing to split, not its per-message limit.
+    """
+
+    max_text_length: int = 4096
+    max_option_key_bytes: int = 64
+    max_label_length: int = 256
+    max_options: int = 100
+
+
+def check(reply: Reply, limits: ChannelLimits) -> Reply:
+    """``reply`` unchanged if the channel can show it, else :class:`InvalidMessage`."""
+    if not reply.text.strip():
+        raise InvalidMessage("a message with no text")
+    if len(reply.text) > limits.max_text_length:
+        raise MessageTooLarge(
+            f"text of {len(reply.text)} characters, more than {limits.max_text_length}"
+        )
+    if len(reply.options) > limits.max_options:
+        raise MessageTooLarge(f"{len(reply.options)} options, more than {limits.max_options}")
+    keys = set()
+    for option in reply.options:
+        size = len(option.key.encode())
+        if not option.key or size > limits.max_option_key_bytes:
+            raise MessageTooLarge(
+                f"option key {option.key[:80]!r} of {size} bytes, "
+                f"not 1 to {limits.max_option_key_bytes}"
+            )
+        if option.key in keys:
+            raise InvalidMessage(f"option key {option.key[:80]!r} offered twice")
+        keys.add(option.key)
+        if not option.label.strip() or len(option.label) > limits.max_label_length:
+            raise MessageTooLarge(
+                f"option label of {len(option.label)} characters, "
+                f"not 1 to {limits.max_label_length}"
+            )
+    if reply.contact_request is not None and not (
+        0 < len(reply.contact_request.strip()) <= limits.max_label_length
+    ):
+        raise MessageTooLarge("contact request label empty or too long")
+    return reply
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """A reply written to the outbox: the row to send, and what it says."""
+
+    outbox_id: int
+    reply: Reply
+
+
+class ConversationPort(Protocol):
+    """What every channel talks to: one inbound event in, the outbox rows it wrote out.
+
+    The rows are committed before this returns; the channel's delivery sends them.
+    """
+
+    async def handle(self, inbound: Inbound) -> list[Outgoing]: ...

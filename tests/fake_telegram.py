@@ -41,10 +41,11 @@ Json = dict[str, Any]
 class ApiError(Exception):
     """A Telegram-style failure: ``{"ok": false, "error_code": ..., "description": ...}``."""
 
-    def __init__(self, code: int, description: str) -> None:
+    def __init__(self, code: int, description: str, parameters: Json | None = None) -> None:
         super().__init__(description)
         self.code = code
         self.description = description
+        self.parameters = parameters
 
 
 @dataclass
@@ -66,7 +67,9 @@ class FakeTelegramServer:
     """The Bot API as the bot sees it, with switches to make methods fail.
 
     ``fail_methods`` answer 400 Bad Request; chats in ``blocked_chats`` answer 403 to
-    sendMessage as for a person who blocked the bot. Both sets may be changed while running.
+    sendMessage as for a person who blocked the bot, chats in ``rejected_chats`` 400 (chat
+    not found). :meth:`limit_rate` makes the next sends to a chat answer 429 with a
+    retry_after. All may be changed while running.
     """
 
     def __init__(
@@ -80,6 +83,8 @@ class FakeTelegramServer:
         self.bot_id = int(token.partition(":")[0])
         self.fail_methods: set[str] = set(fail_methods)
         self.blocked_chats: set[int] = set(blocked_chats)
+        self.rejected_chats: set[int] = set()
+        self._rate_limited: dict[int, tuple[int, int]] = {}
         self._condition = threading.Condition()
         self._pending: list[_Pending] = []
         self._history: dict[int, Json] = {}
@@ -216,6 +221,11 @@ class FakeTelegramServer:
             self._pending.append(_Pending(update, redelivered=True))
             self._condition.notify_all()
 
+    def limit_rate(self, chat_id: int, retry_after: int, times: int = 1) -> None:
+        """The next ``times`` sends to the chat answer 429 Too Many Requests, retry_after."""
+        with self._condition:
+            self._rate_limited[chat_id] = (retry_after, times)
+
     # -- what the bot did --------------------------------------------------------------------
 
     def sent_messages(self, chat_id: int) -> list[Json]:
@@ -305,6 +315,16 @@ class FakeTelegramServer:
         chat_id = int(params["chat_id"])
         if chat_id in self.blocked_chats:
             raise ApiError(HTTPStatus.FORBIDDEN, "Forbidden: bot was blocked by the user")
+        if chat_id in self.rejected_chats:
+            raise ApiError(HTTPStatus.BAD_REQUEST, "Bad Request: chat not found")
+        retry_after, times = self._rate_limited.get(chat_id, (0, 0))
+        if times > 0:
+            self._rate_limited[chat_id] = (retry_after, times - 1)
+            raise ApiError(
+                HTTPStatus.TOO_MANY_REQUESTS,
+                f"Too Many Requests: retry after {retry_after}",
+                {"retry_after": retry_after},
+            )
         message: Json = {
             "message_id": self._take_message_id(),
             "date": int(time.time()),
@@ -499,7 +519,10 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 def _failure(error: ApiError) -> Json:
-    return {"ok": False, "error_code": int(error.code), "description": error.description}
+    failure = {"ok": False, "error_code": int(error.code), "description": error.description}
+    if error.parameters:
+        failure["parameters"] = error.parameters
+    return failure
 
 
 def _menu_key(params: Json) -> tuple[int | None, str]:

@@ -101,6 +101,14 @@ BAD = [
     (GOOD.replace('code = "remacto-2024-saidia"\n', ""), "event.code: missing"),
     (GOOD.replace('file = ""', 'file = "missing.csv"'), "collectivities.file:"),
     ("[event\n", "not valid TOML"),
+    (
+        GOOD.replace("rate_per_second = 30", "rate_per_second = 0"),
+        "delivery.rate_per_second: must be between 1 and 1000",
+    ),
+    (
+        GOOD.replace("rate_per_second = 30", "rate_per_second = '30'"),
+        "delivery.rate_per_second: must be",
+    ),
 ]
 
 
@@ -224,3 +232,11 @@ def test_absolute_and_postgresql_urls_are_kept(tmp_path):
     for url in (f"sqlite:///{tmp_path}/a.db", "postgresql://postgres:pw@127.0.0.1:5432/x"):
         text = GOOD.replace('url = "sqlite:///tawasul.db"', f'url = "{url}"')
         assert load_settings(write(tmp_path, text), environ={}).database_url == url
+
+
+def test_the_delivery_rate_is_read_and_defaults_to_telegrams_30(tmp_path):
+    assert load_settings(environ={}).delivery_rate_per_second == 30
+    settings = load_settings(
+        write(tmp_path, GOOD.replace("rate_per_second = 30", "rate_per_second = 20")), environ={}
+    )
+    assert settings.delivery_rate_per_second == 20

@@ -13,10 +13,11 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
-from transcript import Person
+from transcript import Person, Phone
 
 from bot.bootstrap import bootstrap
 from bot.config import load_settings
+from bot.delivery.dispatcher import Delivery
 from db.models import (
     Base,
     ChannelAccount,
@@ -148,6 +149,8 @@ def test_random_input_never_breaks_the_engine(tmp_path, caplog):
     promises = {
         catalogs.translator(locale)._(text) for locale in catalogs.locales for text in NOTHING_KEPT
     }
+    phone = Phone()
+    delivery = Delivery(app.database, {"telegram": phone}, app.services.clock)
     people = iter(range(10**9))
     update_ids = itertools.count(1)
     checked = Counter()
@@ -173,7 +176,10 @@ def test_random_input_never_breaks_the_engine(tmp_path, caplog):
             inbound = Inbound("telegram", who, kind, text, update_id=str(next(update_ids)))
             cancel = kind is InboundKind.TEXT and text == "/cancel"
             before = runner.run(snapshot(app, who)) if cancel else None
-            replies = runner.run(app.conversation.handle(inbound))
+            written = runner.run(app.conversation.handle(inbound))
+            runner.run(delivery.send_now(written))
+            replies = [item.reply for item in written]
+            assert phone.received[who][-len(replies) :] == replies, "written is not what was sent"
             handled.append(inbound)
             assert replies, f"no reply to {kind} {text!r}"
             assert all(reply.text.strip() for reply in replies)
@@ -258,8 +264,9 @@ async def test_handled_update_ids_are_forgotten_after_ten_days(sqlite_url, clock
     settings = load_settings(environ={})
     app = await bootstrap(settings, database=Database(sqlite_url), clock=clock)
     hello = Inbound.message("telegram", "3002", "/help", update_id="900")
-    assert await app.conversation.handle(hello)
-    assert await app.conversation.handle(hello) == []
+    written = await app.conversation.handle(hello)
+    assert written
+    assert await app.conversation.handle(hello) == written, "the stored rows, none new"
     await app.close()
 
     clock.advance(days=11)

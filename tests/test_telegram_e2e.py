@@ -56,9 +56,24 @@ class Chat:
 
 async def start(settings, url: str):
     app = await bootstrap(settings, database=Database(url))
-    channel = app.telegram_channel(rate_limiter=True, poll_timeout=1)
+    sender = app.telegram_sender()
+    delivery = app.delivery({"telegram": sender})
+    channel = app.telegram_channel(delivery, poll_timeout=1)
     await channel.start()
-    return app, channel
+    await sender.start()
+    return app, Running(channel, sender)
+
+
+class Running:
+    """The channel and its sender, stopped together."""
+
+    def __init__(self, channel, sender) -> None:
+        self.channel = channel
+        self.sender = sender
+
+    async def stop(self) -> None:
+        await self.channel.stop()
+        await self.sender.stop()
 
 
 async def test_registration_over_telegram_survives_a_restart(telegram, tmp_path):

@@ -6,6 +6,8 @@ import itertools
 
 from bidi import lines_laid_out_left_to_right
 
+from bot.delivery.dispatcher import Delivery
+from bot.delivery.ports import Sent
 from handlers.messages import Inbound, Reply
 
 _update_ids = itertools.count(1)
@@ -13,6 +15,17 @@ _update_ids = itertools.count(1)
 
 ARABIC = "العربية"
 OTHER_LANGUAGES = ("Français", "English")
+
+
+class Phone:
+    """A channel's sender that records what each person received, as they would read it."""
+
+    def __init__(self) -> None:
+        self.received: dict[str, list[Reply]] = {}
+
+    async def send(self, external_id: str, message: Reply):
+        self.received.setdefault(external_id, []).append(message)
+        return Sent(str(len(self.received[external_id])))
 
 
 class Person:
@@ -29,9 +42,22 @@ class Person:
         self.channel = channel
         self.replies: list[Reply] = []
         self.reads_arabic = True
+        self.phone = Phone()
+
+    def _delivery(self) -> Delivery:
+        """The fast path, as the running bot has it, over the conversation's database."""
+        database = self.conversation.unit_of_work.database
+        clock = self.conversation.services.clock
+        return Delivery(database, {self.channel: self.phone}, clock)
 
     async def _send(self, inbound: Inbound) -> list[Reply]:
-        self.replies = await self.conversation.handle(inbound)
+        """What the core wrote for this message, once delivery has sent it."""
+        outgoing = await self.conversation.handle(inbound)
+        before = len(self.phone.received.get(self.external_id, []))
+        await self._delivery().send_now(outgoing)
+        received = self.phone.received.get(self.external_id, [])[before:]
+        assert received == [item.reply for item in outgoing], "sent is not what was written"
+        self.replies = received
         if self.reads_arabic:
             for reply in self.replies:
                 texts = [reply.text, *(option.label for option in reply.options)]

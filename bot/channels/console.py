@@ -15,13 +15,17 @@ import asyncio
 import codecs
 import contextlib
 import io
+import itertools
 import os
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import TextIO
 
 from bot.channels.inbound_text import check_external_id, clean_inbound_text
-from handlers.messages import ConversationPort, Inbound, Reply
+from bot.delivery.ports import Outcome, Sent
+from handlers.messages import ConversationPort, Inbound, Outgoing, Reply
+
+Deliver = Callable[[Sequence[Outgoing]], Awaitable[None]]
 
 CHANNEL = "console"
 GOODBYE = "Goodbye."
@@ -32,6 +36,19 @@ def render(reply: Reply) -> str:
     lines = [reply.text]
     lines += [f"  {number}. {option.label}" for number, option in enumerate(reply.options, 1)]
     return "\n".join(lines)
+
+
+class ConsoleSender:
+    """The console's sender: a message is written to the sink, followed by a blank line."""
+
+    def __init__(self, sink: TextIO) -> None:
+        self.sink = sink
+        self._ids = itertools.count(1)
+
+    async def send(self, external_id: str, message: Reply) -> Outcome:
+        self.sink.write(render(message) + "\n\n")
+        self.sink.flush()
+        return Sent(str(next(self._ids)))
 
 
 def _descriptor(source: TextIO) -> int | None:
@@ -80,9 +97,17 @@ async def _lines_from_text(source: TextIO) -> AsyncIterator[str]:
 
 class ConsoleChannel:
     def __init__(
-        self, conversation: ConversationPort, *, user: str, source: TextIO, sink: TextIO
+        self,
+        conversation: ConversationPort,
+        *,
+        deliver: Deliver,
+        user: str,
+        source: TextIO,
+        sink: TextIO,
     ) -> None:
+        """``deliver`` sends what the core wrote, through a :class:`ConsoleSender` on ``sink``."""
         self.conversation = conversation
+        self.deliver = deliver
         self.user = check_external_id(user)
         self.source = source
         self.sink = sink
@@ -117,9 +142,9 @@ class ConsoleChannel:
             text = clean_inbound_text(line.rstrip("\r\n"))
             if not interactive:
                 self._write(f"> {text}")
-            for reply in await self.conversation.handle(Inbound.message(CHANNEL, self.user, text)):
-                self._write(render(reply))
-                self._write("")
+            await self.deliver(
+                await self.conversation.handle(Inbound.message(CHANNEL, self.user, text))
+            )
         if interactive:
             self._write("")
             self._write(GOODBYE)

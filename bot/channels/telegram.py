@@ -1,42 +1,30 @@
 """Telegram adapter: it translates the updates of private chats, fetched by long polling (typed
 text and commands, taps on inline buttons, shared contacts, media), into
-:class:`~handlers.messages.Inbound` for the conversation core, and renders each
-:class:`~handlers.messages.Reply` within Telegram's limits (text split at 4096 characters,
-options as inline buttons, a contact request as a one-time reply keyboard); it holds no business
-logic and lets no Telegram type reach the core.
+:class:`~handlers.messages.Inbound` for the conversation core, and hands the outbox rows the
+core wrote to delivery (``deliver``), which sends them through
+:class:`~bot.channels.telegram_sender.TelegramSender`. It sends no message itself: only the
+answer to a tapped button and the closing of its keyboard, which are not new messages. It
+holds no business logic and lets no Telegram type reach the core.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Mapping, Sequence
-from enum import Enum
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from types import MappingProxyType
 
-from telegram import (
-    Bot,
-    BotCommand,
-    BotCommandScopeChat,
-    CallbackQuery,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    KeyboardButton,
-    Message,
-    ReplyKeyboardMarkup,
-    ReplyKeyboardRemove,
-    Update,
-)
-from telegram.constants import ChatType, InlineKeyboardButtonLimit, MessageLimit
-from telegram.error import Forbidden, InvalidToken, NetworkError, TelegramError
-from telegram.ext import AIORateLimiter, Application, ContextTypes, TypeHandler
+from telegram import Bot, BotCommand, BotCommandScopeChat, CallbackQuery, Message, Update
+from telegram.constants import ChatType
+from telegram.error import InvalidToken, NetworkError, TelegramError
+from telegram.ext import Application, ContextTypes, TypeHandler
 
 from bot.channels.inbound_text import clean_inbound_text
-from handlers.messages import ConversationPort, Inbound, Option, Reply
+from handlers.messages import ConversationPort, Inbound, Outgoing
+
+Deliver = Callable[[Sequence[Outgoing]], Awaitable[None]]
 
 CHANNEL = "telegram"
-MAX_TEXT_LENGTH = MessageLimit.MAX_TEXT_LENGTH
-MAX_CALLBACK_DATA_BYTES = InlineKeyboardButtonLimit.MAX_CALLBACK_DATA
 ALLOWED_UPDATES = (Update.MESSAGE, Update.CALLBACK_QUERY)
 
 # Order matters: Telegram also fills ``document`` for an animation and ``location`` for a venue.
@@ -55,8 +43,6 @@ UNSUPPORTED_KINDS = (
     "dice",
 )
 
-Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
-
 _NO_COMMANDS: Mapping[str | None, Sequence[tuple[str, str]]] = MappingProxyType({})
 
 log = logging.getLogger("tawasul.telegram")
@@ -70,7 +56,7 @@ class TelegramUnavailable(Exception):
     """The Bot API could not be reached or failed: a service problem, said in one line."""
 
 
-def _start_error(error: TelegramError, base_url: str) -> Exception:
+def start_error(error: TelegramError, base_url: str) -> Exception:
     """The one-line problem behind a failed start; Telegram's message never holds the token."""
     where = host_of(base_url)
     if isinstance(error, InvalidToken):
@@ -95,34 +81,30 @@ def host_of(base_url: str) -> str:
     return f"{scheme}://{rest.split('/', 1)[0]}" if rest else base_url
 
 
-class _Outcome(Enum):
-    SENT = "sent"
-    FAILED = "failed"
-    BLOCKED = "blocked"
-
-
 class TelegramChannel:
     """One bot, long polling Telegram and relaying each private-chat update to the core.
 
     Updates are handled one at a time (no ``concurrent_updates``), so a person's messages
-    reach the core in the order they were sent.
+    reach the core in the order they were sent. After the core has committed, ``deliver``
+    sends what it wrote (the fast path); what it cannot send waits in the outbox.
     """
 
     def __init__(
         self,
         conversation: ConversationPort,
         *,
+        deliver: Deliver,
         token: str,
         base_url: str = "https://api.telegram.org/bot",
         commands: Mapping[str | None, Sequence[tuple[str, str]]] = _NO_COMMANDS,
         chat_commands: Mapping[int, Mapping[str | None, Sequence[tuple[str, str]]]] = (
             MappingProxyType({})
         ),
-        rate_limiter: bool = True,
         poll_interval: float = 0.0,
         poll_timeout: int = 10,
     ) -> None:
         self._conversation = conversation
+        self._deliver = deliver
         self._token = token
         self._base_url = base_url
         self._commands = {language: tuple(pairs) for language, pairs in commands.items()}
@@ -130,11 +112,9 @@ class TelegramChannel:
             chat: {language: tuple(pairs) for language, pairs in menus.items()}
             for chat, menus in chat_commands.items()
         }
-        self._rate_limiter = rate_limiter
         self._poll_interval = poll_interval
         self._poll_timeout = poll_timeout
         self._app: Application | None = None
-        self._reply_keyboards: set[int] = set()
 
     def build_application(self) -> Application:
         builder = (
@@ -145,8 +125,6 @@ class TelegramChannel:
             .concurrent_updates(False)
             .job_queue(None)
         )
-        if self._rate_limiter:
-            builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
         app = builder.build()
         app.add_handler(TypeHandler(Update, self._on_update))
         app.add_error_handler(_on_error)
@@ -175,7 +153,7 @@ class TelegramChannel:
             )
         except TelegramError as error:
             await self._stop_quietly()
-            raise _start_error(error, self._base_url) from None
+            raise start_error(error, self._base_url) from None
         except BaseException:
             await self.stop()
             raise
@@ -240,8 +218,7 @@ class TelegramChannel:
                 "update %s ignored: a kind of message the core does not read", update.update_id
             )
             return
-        replies = await self._conversation.handle(inbound)
-        await self._send_replies(bot, message.chat_id, replies)
+        await self._deliver(await self._conversation.handle(inbound))
 
     async def _on_callback(self, bot: Bot, update: Update, query: CallbackQuery) -> None:
         await _answer(query, update.update_id)
@@ -250,63 +227,9 @@ class TelegramChannel:
         external_id = str(query.from_user.id)
         key = clean_inbound_text(query.data)
         inbound = Inbound.choice(CHANNEL, external_id, key, str(update.update_id))
-        replies = await self._conversation.handle(inbound)
+        outgoing = await self._conversation.handle(inbound)
         await _close_keyboard(query)
-        await self._send_replies(bot, update.effective_chat.id, replies)
-
-    async def _send_replies(self, bot: Bot, chat_id: int, replies: Sequence[Reply]) -> None:
-        for reply in replies:
-            if not await self._send_reply(bot, chat_id, reply):
-                return
-
-    async def _send_reply(self, bot: Bot, chat_id: int, reply: Reply) -> bool:
-        """Send one reply, its keyboard on the last part; False if the chat blocked the bot."""
-        markup = self._markup_for(chat_id, reply)
-        *parts, last = split_text(reply.text)
-        for part in parts:
-            if (await _send(bot, chat_id, part, None))[0] is _Outcome.BLOCKED:
-                return False
-        if isinstance(markup, InlineKeyboardMarkup) and chat_id in self._reply_keyboards:
-            return await self._send_replacing_keyboard(bot, chat_id, last, markup)
-        outcome, _sent = await _send(bot, chat_id, last, markup)
-        if outcome is _Outcome.SENT:
-            self._remember_keyboard(chat_id, markup)
-        return outcome is not _Outcome.BLOCKED
-
-    async def _send_replacing_keyboard(
-        self, bot: Bot, chat_id: int, text: str, buttons: InlineKeyboardMarkup
-    ) -> bool:
-        """A message carries one keyboard: remove the share-contact one, then add the buttons.
-
-        Telegram lets a bot add an inline keyboard to its own message that has none; if the
-        edit fails, the text is sent again with its buttons so the choice stays possible.
-        """
-        outcome, sent = await _send(bot, chat_id, text, ReplyKeyboardRemove())
-        if outcome is not _Outcome.SENT:
-            return outcome is not _Outcome.BLOCKED
-        self._remember_keyboard(chat_id, ReplyKeyboardRemove())
-        try:
-            await sent.edit_reply_markup(reply_markup=buttons)
-        except TelegramError as exc:
-            log.warning("adding buttons to message %s failed: %s", sent.message_id, exc.message)
-            outcome, _sent = await _send(bot, chat_id, text, buttons)
-        return outcome is not _Outcome.BLOCKED
-
-    def _markup_for(self, chat_id: int, reply: Reply) -> Markup:
-        if reply.contact_request is not None:
-            return contact_keyboard(reply.contact_request, reply.options)
-        if reply.options:
-            return inline_keyboard(reply.options)
-        if chat_id in self._reply_keyboards:
-            return ReplyKeyboardRemove()
-        return None
-
-    def _remember_keyboard(self, chat_id: int, markup: Markup) -> None:
-        """A reply keyboard stays on screen until a message removes it."""
-        if isinstance(markup, ReplyKeyboardMarkup):
-            self._reply_keyboards.add(chat_id)
-        elif isinstance(markup, ReplyKeyboardRemove):
-            self._reply_keyboards.discard(chat_id)
+        await self._deliver(outgoing)
 
 
 def inbound_from_message(message: Message, sender_id: int, update_id: str) -> Inbound | None:
@@ -325,88 +248,10 @@ def inbound_from_message(message: Message, sender_id: int, update_id: str) -> In
     return Inbound.unsupported(CHANNEL, external_id, kind, update_id)
 
 
-def inline_keyboard(options: Sequence[Option]) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(option.label, callback_data=_callback_data(option))]
-            for option in options
-        ]
-    )
-
-
-def contact_keyboard(label: str, options: Sequence[Option]) -> ReplyKeyboardMarkup:
-    """The share-my-number button, then the options as buttons that type their label."""
-    rows = [[KeyboardButton(label, request_contact=True)]]
-    rows += [[KeyboardButton(option.label)] for option in options]
-    return ReplyKeyboardMarkup(rows, one_time_keyboard=True, resize_keyboard=True)
-
-
-def _callback_data(option: Option) -> str:
-    if len(option.key.encode()) > MAX_CALLBACK_DATA_BYTES:
-        raise ValueError(f"option key longer than {MAX_CALLBACK_DATA_BYTES} bytes: {option.key!r}")
-    return option.key
-
-
-def split_text(text: str, limit: int = MAX_TEXT_LENGTH) -> list[str]:
-    """Cut text into messages of at most ``limit`` characters, at line breaks when possible.
-
-    Length is counted in UTF-16 code units, never less than Telegram's count, so an emoji
-    cannot push a part over the limit.
-    """
-    parts: list[str] = []
-    current = ""
-    for piece in _pieces(text, limit):
-        if current and _length(current + piece) > limit:
-            parts.append(current)
-            current = ""
-        current += piece
-    parts.append(current)
-    return [part.strip("\n") for part in parts if part.strip()] or [text]
-
-
-def _pieces(text: str, limit: int):
-    """The lines of ``text`` with their line breaks, over-long lines cut in pieces."""
-    for line in text.splitlines(keepends=True):
-        while _length(line) > limit:
-            cut = _cut_index(line, limit)
-            space = line.rfind(" ", 0, cut)
-            cut = space + 1 if space > 0 else cut
-            yield line[:cut]
-            line = line[cut:]
-        yield line
-
-
-def _cut_index(line: str, limit: int) -> int:
-    units = 0
-    for index, char in enumerate(line):
-        units += 2 if ord(char) > 0xFFFF else 1
-        if units > limit:
-            return index
-    return len(line)
-
-
-def _length(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
-
-
 def file_url(base_url: str) -> str:
     """The Bot API serves files under ``.../file/bot<token>``, next to ``.../bot<token>``."""
     head, found, tail = base_url.rpartition("/bot")
     return f"{head}/file/bot{tail}" if found else base_url
-
-
-async def _send(
-    bot: Bot, chat_id: int, text: str, markup: Markup
-) -> tuple[_Outcome, Message | None]:
-    try:
-        message = await bot.send_message(chat_id, text, reply_markup=markup)
-    except Forbidden:
-        log.warning("chat %s has blocked the bot: message dropped", chat_id)
-        return _Outcome.BLOCKED, None
-    except TelegramError as exc:
-        log.warning("sending to chat %s failed (%s): %s", chat_id, type(exc).__name__, exc.message)
-        return _Outcome.FAILED, None
-    return _Outcome.SENT, message
 
 
 async def _answer(query: CallbackQuery, update_id: int) -> None:

@@ -1,0 +1,191 @@
+"""Telegram's sender: one channel-neutral message out through the Bot API, one outcome back.
+
+It renders a :class:`~handlers.messages.Reply` as Telegram shows it: text split at 4096
+characters, options as inline buttons on the last part, a contact request as a one-time
+reply keyboard (with the options as buttons that type their label). A reply keyboard stays
+on screen until a message removes it, so the sender remembers, per chat, that one is shown.
+
+There is no retry here and nothing is dropped: each failure becomes an outcome and the
+dispatcher decides (403 blocked, 429 and 5xx retry later, 400 failed for good, a timeout
+after the request left unknown). A text split in parts that fails half-way is sent again
+whole: the parts already delivered come twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from collections.abc import Sequence
+
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
+from telegram.request import HTTPXRequest
+from telegram.warnings import PTBDeprecationWarning
+
+from bot.channels.limits import TELEGRAM_MESSAGE_LENGTH
+from bot.delivery.ports import Blocked, Failed, Outcome, RetryLater, Sent, Unknown
+from handlers.messages import Option, Reply
+
+MAX_TEXT_LENGTH = TELEGRAM_MESSAGE_LENGTH
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
+_NOT_SENT_TIMEOUTS = ("ConnectTimeout", "PoolTimeout")
+
+log = logging.getLogger("tawasul.telegram")
+
+
+class TelegramSender:
+    """Sends through a ``Bot`` of its own, with a connection pool sized for parallel sends."""
+
+    def __init__(self, token: str, base_url: str, *, connections: int = 64) -> None:
+        request = HTTPXRequest(connection_pool_size=connections, pool_timeout=10.0)
+        self.bot = Bot(token, base_url=base_url, request=request)
+        self._reply_keyboards: set[int] = set()
+
+    async def start(self) -> None:
+        await self.bot.initialize()
+
+    async def stop(self) -> None:
+        await self.bot.shutdown()
+
+    async def send(self, external_id: str, message: Reply) -> Outcome:
+        try:
+            return await self._send_reply(int(external_id), message)
+        except TelegramError as error:
+            return outcome_of(error)
+
+    async def _send_reply(self, chat_id: int, reply: Reply) -> Outcome:
+        markup = self._markup_for(chat_id, reply)
+        *parts, last = split_text(reply.text)
+        for part in parts:
+            await self.bot.send_message(chat_id, part)
+        if isinstance(markup, InlineKeyboardMarkup) and chat_id in self._reply_keyboards:
+            sent = await self._send_replacing_keyboard(chat_id, last, markup)
+        else:
+            sent = await self.bot.send_message(chat_id, last, reply_markup=markup)
+            self._remember_keyboard(chat_id, markup)
+        return Sent(str(sent.message_id))
+
+    async def _send_replacing_keyboard(
+        self, chat_id: int, text: str, buttons: InlineKeyboardMarkup
+    ) -> Message:
+        """A message carries one keyboard: remove the share-contact one, then add the buttons.
+
+        Telegram lets a bot add an inline keyboard to its own message that has none; if the
+        edit fails, the text is sent again with its buttons so the choice stays possible.
+        """
+        sent = await self.bot.send_message(chat_id, text, reply_markup=ReplyKeyboardRemove())
+        self._remember_keyboard(chat_id, ReplyKeyboardRemove())
+        try:
+            await sent.edit_reply_markup(reply_markup=buttons)
+        except TelegramError as exc:
+            log.warning("adding buttons to message %s failed: %s", sent.message_id, exc.message)
+            sent = await self.bot.send_message(chat_id, text, reply_markup=buttons)
+        return sent
+
+    def _markup_for(self, chat_id: int, reply: Reply) -> Markup:
+        if reply.contact_request is not None:
+            return contact_keyboard(reply.contact_request, reply.options)
+        if reply.options:
+            return inline_keyboard(reply.options)
+        if chat_id in self._reply_keyboards:
+            return ReplyKeyboardRemove()
+        return None
+
+    def _remember_keyboard(self, chat_id: int, markup: Markup) -> None:
+        """A reply keyboard stays on screen until a message removes it."""
+        if isinstance(markup, ReplyKeyboardMarkup):
+            self._reply_keyboards.add(chat_id)
+        elif isinstance(markup, ReplyKeyboardRemove):
+            self._reply_keyboards.discard(chat_id)
+
+
+def outcome_of(error: TelegramError) -> Outcome:
+    """What a Bot API error means for the message (no message text, no chat data)."""
+    reason = f"{type(error).__name__}: {error.message}"
+    if isinstance(error, Forbidden):
+        return Blocked(reason)
+    if isinstance(error, RetryAfter):
+        with warnings.catch_warnings():  # PTB 22 warns that it will become a timedelta
+            warnings.simplefilter("ignore", PTBDeprecationWarning)
+            delay = error.retry_after
+        seconds = delay.total_seconds() if hasattr(delay, "total_seconds") else float(delay)
+        return RetryLater(reason, delay_s=seconds, rate_limited=True)
+    if isinstance(error, TimedOut):
+        cause = type(error.__cause__).__name__ if error.__cause__ is not None else ""
+        return RetryLater(reason) if cause in _NOT_SENT_TIMEOUTS else Unknown(reason)
+    if isinstance(error, BadRequest):
+        return Failed(reason)
+    if isinstance(error, InvalidToken | NetworkError):
+        return RetryLater(reason)
+    return Failed(reason)
+
+
+def inline_keyboard(options: Sequence[Option]) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(option.label, callback_data=option.key)] for option in options]
+    )
+
+
+def contact_keyboard(label: str, options: Sequence[Option]) -> ReplyKeyboardMarkup:
+    """The share-my-number button, then the options as buttons that type their label."""
+    rows = [[KeyboardButton(label, request_contact=True)]]
+    rows += [[KeyboardButton(option.label)] for option in options]
+    return ReplyKeyboardMarkup(rows, one_time_keyboard=True, resize_keyboard=True)
+
+
+def split_text(text: str, limit: int = MAX_TEXT_LENGTH) -> list[str]:
+    """Cut text into messages of at most ``limit`` characters, at line breaks when possible.
+
+    Length is counted in UTF-16 code units, never less than Telegram's count, so an emoji
+    cannot push a part over the limit.
+    """
+    parts: list[str] = []
+    current = ""
+    for piece in _pieces(text, limit):
+        if current and _length(current + piece) > limit:
+            parts.append(current)
+            current = ""
+        current += piece
+    parts.append(current)
+    return [part.strip("\n") for part in parts if part.strip()] or [text]
+
+
+def _pieces(text: str, limit: int):
+    """The lines of ``text`` with their line breaks, over-long lines cut in pieces."""
+    for line in text.splitlines(keepends=True):
+        while _length(line) > limit:
+            cut = _cut_index(line, limit)
+            space = line.rfind(" ", 0, cut)
+            cut = space + 1 if space > 0 else cut
+            yield line[:cut]
+            line = line[cut:]
+        yield line
+
+
+def _cut_index(line: str, limit: int) -> int:
+    units = 0
+    for index, char in enumerate(line):
+        units += 2 if ord(char) > 0xFFFF else 1
+        if units > limit:
+            return index
+    return len(line)
+
+
+def _length(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2

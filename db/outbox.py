@@ -1,0 +1,260 @@
+"""The outbox: every outgoing message is a row, written in the transaction that decided it.
+
+:class:`Outbox` is the repository the conversation writes through (inside its unit of
+work). :class:`OutboxQueue` is what delivery uses, each call its own short transaction:
+claim due rows, record an outcome.
+
+A row is claimed by setting ``claimed_by`` and ``lease_until`` in one statement:
+``WITH picked AS MATERIALIZED (SELECT … LIMIT n FOR UPDATE SKIP LOCKED) UPDATE … WHERE
+id IN (SELECT id FROM picked) RETURNING``. On PostgreSQL, ``SKIP LOCKED`` keeps two
+dispatchers off each other's rows, and the materialised CTE keeps the limit (a plain
+``IN (subquery)`` may be run twice and claim more). SQLite has neither clause and
+serialises writers, so the single statement is enough there. A row whose lease has
+expired belongs to a process that died and is claimable again.
+
+Per person and lane, rows go out in the order they were written: a row is not claimed
+while an earlier pending row of the same account and lane waits for a later time or is
+claimed by someone else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import and_, delete, exists, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from db.models import ChannelAccount, DialogueState, OutboxMessage
+from db.session import Database
+
+REPLY = "reply"
+BULK = "bulk"
+ERROR_MAX = 500
+
+
+class Outbox:
+    """Write outgoing messages inside the conversation's unit of work."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(
+        self,
+        account_id: int,
+        content: dict,
+        *,
+        key: str,
+        now: datetime,
+        lane: str = REPLY,
+        due_at: datetime | None = None,
+    ) -> int:
+        """Write one row, pending, due ``due_at`` (now by default); return its id."""
+        row = OutboxMessage(
+            account_id=account_id,
+            lane=lane,
+            content=content,
+            due_at=due_at or now,
+            status="pending",
+            attempts=0,
+            idempotency_key=key,
+            created_at=now,
+        )
+        self._session.add(row)
+        await self._session.flush()
+        return row.id
+
+    async def pending_with_key_prefix(self, prefix: str) -> list[tuple[int, dict]]:
+        """``(id, content)`` of the pending rows whose key starts with ``prefix``, in order."""
+        rows = await self._session.execute(
+            select(OutboxMessage.id, OutboxMessage.content)
+            .where(
+                OutboxMessage.idempotency_key.startswith(prefix, autoescape=True),
+                OutboxMessage.status == "pending",
+            )
+            .order_by(OutboxMessage.id)
+        )
+        return [(row.id, row.content) for row in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    """A row a sender holds until ``lease_until``."""
+
+    id: int
+    account_id: int
+    channel: str
+    external_id: str
+    lane: str
+    content: dict
+    attempts: int
+
+
+class OutboxQueue:
+    """Delivery's side of the outbox; each method is one short transaction."""
+
+    def __init__(self, database: Database, owner: str, lease: timedelta) -> None:
+        self.database = database
+        self.owner = owner
+        self.lease = lease
+
+    async def claim(
+        self, now: datetime, *, lane: str, limit: int, ids: list[int] | None = None
+    ) -> list[Claimed]:
+        """Claim up to ``limit`` due rows of ``lane`` (or of ``ids``), oldest first."""
+        if limit <= 0:
+            return []
+        earlier = aliased(OutboxMessage)
+        claimable = and_(
+            OutboxMessage.status == "pending",
+            OutboxMessage.due_at <= now,
+            or_(OutboxMessage.lease_until.is_(None), OutboxMessage.lease_until < now),
+        )
+        blocked_by_earlier = exists().where(
+            earlier.account_id == OutboxMessage.account_id,
+            earlier.lane == OutboxMessage.lane,
+            earlier.status == "pending",
+            earlier.id < OutboxMessage.id,
+            or_(
+                earlier.due_at > now,
+                and_(earlier.lease_until.is_not(None), earlier.lease_until >= now),
+            ),
+        )
+        chosen = (
+            select(OutboxMessage.id)
+            .where(claimable, OutboxMessage.lane == lane, ~blocked_by_earlier)
+            .order_by(OutboxMessage.id)
+            .limit(limit)
+        )
+        if ids is not None:
+            chosen = chosen.where(OutboxMessage.id.in_(ids))
+        async with self.database.unit_of_work() as session:
+            if session.bind.dialect.name == "postgresql":
+                chosen = chosen.with_for_update(skip_locked=True, of=OutboxMessage)
+            # A materialised CTE: as a plain ``IN (subquery)``, PostgreSQL may run the
+            # subquery more than once and claim more than ``limit`` rows.
+            picked = chosen.cte("picked").prefix_with("MATERIALIZED", dialect="postgresql")
+            result = await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id.in_(select(picked.c.id)), claimable)
+                .values(claimed_by=self.owner, lease_until=now + self.lease)
+                .returning(OutboxMessage.id)
+            )
+            claimed_ids = sorted(result.scalars())
+            if not claimed_ids:
+                return []
+            rows = await session.execute(
+                select(OutboxMessage, ChannelAccount.channel, ChannelAccount.external_id)
+                .join(ChannelAccount, ChannelAccount.id == OutboxMessage.account_id)
+                .where(OutboxMessage.id.in_(claimed_ids))
+                .order_by(OutboxMessage.id)
+            )
+            return [
+                Claimed(
+                    row.id,
+                    row.account_id,
+                    channel,
+                    external_id,
+                    row.lane,
+                    row.content,
+                    row.attempts,
+                )
+                for row, channel, external_id in rows
+            ]
+
+    async def sent(self, row: Claimed, now: datetime, platform_id: str) -> None:
+        await self._finish(row, "sent", sent_at=now, platform_message_id=platform_id)
+
+    async def failed(self, row: Claimed, reason: str) -> None:
+        await self._finish(row, "failed", last_error=reason[:ERROR_MAX])
+
+    async def blocked(self, account_id: int, now: datetime, reason: str) -> None:
+        """The person blocked the bot: the account is unreachable, its pending rows blocked."""
+        async with self.database.unit_of_work() as session:
+            await session.execute(
+                update(ChannelAccount)
+                .where(ChannelAccount.id == account_id)
+                .values(unreachable_at=now)
+            )
+            await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.account_id == account_id, OutboxMessage.status == "pending")
+                .values(
+                    status="blocked",
+                    last_error=reason[:ERROR_MAX],
+                    claimed_by=None,
+                    lease_until=None,
+                )
+            )
+
+    async def retry(self, row_id: int, due_at: datetime, reason: str) -> None:
+        """Try again at ``due_at``; the attempt is counted."""
+        async with self.database.unit_of_work() as session:
+            await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == row_id)
+                .values(
+                    due_at=due_at,
+                    attempts=OutboxMessage.attempts + 1,
+                    last_error=reason[:ERROR_MAX],
+                    claimed_by=None,
+                    lease_until=None,
+                )
+            )
+
+    async def release(self, row_ids: list[int]) -> None:
+        """Give back rows claimed and not tried (the row before them must go first)."""
+        if not row_ids:
+            return
+        async with self.database.unit_of_work() as session:
+            await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id.in_(row_ids), OutboxMessage.claimed_by == self.owner)
+                .values(claimed_by=None, lease_until=None)
+            )
+
+    async def next_due(self) -> datetime | None:
+        """The earliest time a pending row becomes due (or its lease expires)."""
+        async with self.database.unit_of_work() as session:
+            due = await session.scalar(
+                select(
+                    func.min(func.coalesce(OutboxMessage.lease_until, OutboxMessage.due_at))
+                ).where(OutboxMessage.status == "pending")
+            )
+        if due is not None and due.tzinfo is None:
+            due = due.replace(tzinfo=UTC)
+        return due
+
+    async def _finish(self, row: Claimed, status: str, **values) -> None:
+        """Record the row's last outcome; an account that holds nothing and has nothing
+        pending is deleted with it.
+
+        The conversation deletes such an account at once, unless it still has replies to
+        send (a goodbye after a refusal or an erasure): then it stays, empty, until here.
+        """
+        async with self.database.unit_of_work() as session:
+            await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == row.id)
+                .values(
+                    status=status,
+                    attempts=OutboxMessage.attempts + 1,
+                    claimed_by=None,
+                    lease_until=None,
+                    **values,
+                )
+            )
+            pending = exists().where(
+                OutboxMessage.account_id == row.account_id, OutboxMessage.status == "pending"
+            )
+            dialogue = exists().where(DialogueState.account_id == row.account_id)
+            await session.execute(
+                delete(ChannelAccount).where(
+                    ChannelAccount.id == row.account_id,
+                    ChannelAccount.participant_id.is_(None),
+                    ChannelAccount.locale.is_(None),
+                    ~pending,
+                    ~dialogue,
+                )
+            )

@@ -1,0 +1,511 @@
+"""The outbox is the only way out: every reply is a row written with the state change, and
+delivery sends it, at once or after a crash, exactly once, whatever the Bot API answers.
+
+Delivery runs the real python-telegram-bot against the fake Bot API server; time is the
+fake clock (a 429's retry_after is waited out by moving it, never by sleeping).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import datetime as dt
+
+import pytest
+from fake_telegram import FakeTelegramServer
+from sqlalchemy import func, select
+
+from bot.bootstrap import bootstrap
+from bot.delivery.dispatcher import DeliverySettings
+from bot.delivery.ports import Sent
+from db.models import ChannelAccount, OutboxMessage
+from db.outbox import BULK
+from handlers.messages import (
+    ChannelLimits,
+    Inbound,
+    InvalidMessage,
+    MessageTooLarge,
+    Option,
+    Reply,
+    check,
+    to_content,
+)
+
+AMINA = 7101
+OMAR = 7102
+
+
+@pytest.fixture
+def telegram():
+    with FakeTelegramServer() as server:
+        yield server
+
+
+@pytest.fixture
+async def bot(database, settings, clock, telegram):
+    """The application on the fake server, with a sender; delivery is made per test."""
+    settings = dataclasses.replace(
+        settings, telegram_api_base_url=telegram.base_url, telegram_token=telegram.token
+    )
+    app = await bootstrap(settings, database=database, clock=clock)
+    sender = app.telegram_sender()
+    await sender.start()
+    try:
+        yield app, sender
+    finally:
+        await sender.stop()
+
+
+def delivery(bot, clock, **settings):
+    app, sender = bot
+    return app.delivery({"telegram": sender}, DeliverySettings(**settings), sleep=clock.sleep)
+
+
+def texts(server: FakeTelegramServer, chat: int) -> list[str]:
+    return [message["text"] for message in server.sent_messages(chat)]
+
+
+async def rows(app) -> list[OutboxMessage]:
+    async with app.database.unit_of_work() as session:
+        return list(await session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+
+
+def start(chat: int, update_id: str = "1") -> Inbound:
+    return Inbound.message("telegram", str(chat), "/start", update_id)
+
+
+async def test_a_reply_is_an_outbox_row_written_with_the_state_and_sent_at_once(
+    bot, clock, telegram
+):
+    app, _sender = bot
+    written = await app.conversation.handle(start(AMINA, "501"))
+
+    [row] = await rows(app)
+    assert [item.outbox_id for item in written] == [row.id]
+    assert row.status == "pending" and row.lane == "reply"
+    assert row.idempotency_key == "reply:telegram:501:0"
+    assert row.content == to_content(written[0].reply)
+    assert row.due_at.replace(tzinfo=None) == clock().replace(tzinfo=None)
+
+    await delivery(bot, clock).send_now(written)
+
+    assert texts(telegram, AMINA) == [written[0].reply.text]
+    [row] = await rows(app)
+    assert row.status == "sent" and row.attempts == 1
+    assert row.platform_message_id == str(telegram.sent_messages(AMINA)[0]["message_id"])
+
+
+async def test_a_failing_flow_writes_no_reply_only_the_apology(bot, clock, monkeypatch):
+    app, _sender = bot
+    from handlers import conversation
+
+    async def broken(self, ctx, inbound):
+        await ctx.store.outbox.add(ctx.account.id, {"text": "half"}, key="x", now=clock())
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(conversation.Conversation, "_route", broken)
+    [apology] = await app.conversation.handle(start(AMINA))
+
+    [row] = await rows(app)
+    assert row.id == apology.outbox_id and row.idempotency_key.startswith("reply:telegram:apology:")
+    tr = app.services.catalogs.translator(None)
+    assert apology.reply.text == tr._("Sorry, something went wrong on our side. Please try again.")
+
+
+async def test_an_invalid_reply_is_caught_when_written_not_lost_after_the_commit(
+    bot, clock, monkeypatch, caplog
+):
+    app, _sender = bot
+    from handlers import conversation
+
+    async def too_long_a_key(self, ctx, inbound):
+        return [Reply("اختر", (Option("k" * 65, "خيار"),))]
+
+    monkeypatch.setattr(conversation.Conversation, "_route", too_long_a_key)
+    written = await app.conversation.handle(start(AMINA))
+
+    assert [row.idempotency_key.split(":")[2] for row in await rows(app)] == ["apology"]
+    assert len(written) == 1
+    assert "MessageTooLarge" in caplog.text
+
+
+def test_check_names_what_a_channel_cannot_show():
+    limits = ChannelLimits(max_text_length=10, max_option_key_bytes=4, max_label_length=5)
+    assert check(Reply("نعم", (Option("yes", "نعم"),)), limits)
+    with pytest.raises(MessageTooLarge, match="more than 10"):
+        check(Reply("x" * 11), limits)
+    with pytest.raises(MessageTooLarge, match="of 6 bytes"):
+        check(Reply("ok", (Option("ننن", "x"),)), limits)
+    with pytest.raises(MessageTooLarge, match="label of 6"):
+        check(Reply("ok", (Option("a", "xxxxxx"),)), limits)
+    with pytest.raises(InvalidMessage, match="offered twice"):
+        check(Reply("ok", (Option("a", "x"), Option("a", "y"))), limits)
+    with pytest.raises(InvalidMessage, match="no text"):
+        check(Reply("  "), limits)
+
+
+async def test_a_kill_between_commit_and_send_is_made_good_by_the_next_dispatcher(
+    bot, clock, telegram
+):
+    app, _sender = bot
+    written = await app.conversation.handle(start(AMINA, "601"))
+    # the process dies here: committed, never sent
+
+    restarted = delivery(bot, clock)
+    assert await restarted.run_once() == 1
+    assert await restarted.run_once() == 0
+    assert texts(telegram, AMINA) == [written[0].reply.text], "exactly once"
+
+
+async def test_a_redelivered_update_resends_its_stored_pending_replies(bot, clock, telegram):
+    app, _sender = bot
+    first = await app.conversation.handle(start(AMINA, "701"))
+    again = await app.conversation.handle(start(AMINA, "701"))
+    assert again == first and len(await rows(app)) == 1, "no second effect, no second row"
+
+    await delivery(bot, clock).send_now(again)
+    assert await app.conversation.handle(start(AMINA, "701")) == [], "sent: nothing to resend"
+    assert len(texts(telegram, AMINA)) == 1
+
+
+async def test_a_429_is_waited_out_and_the_message_sent_once(bot, clock, telegram):
+    app, _sender = bot
+    telegram.limit_rate(AMINA, retry_after=2, times=1)
+    written = await app.conversation.handle(start(AMINA))
+    sending = delivery(bot, clock)
+
+    await sending.send_now(written)
+    [row] = await rows(app)
+    assert row.status == "pending" and row.attempts == 1 and "RetryAfter" in row.last_error
+    clock.advance(seconds=1.9)
+    assert await sending.run_once() == 0, "not before its retry_after"
+    clock.advance(seconds=0.1)
+    assert await sending.run_once() == 1
+
+    assert len(texts(telegram, AMINA)) == 1
+    assert len(telegram.calls("sendMessage")) == 2
+    [row] = await rows(app)
+    assert row.status == "sent" and row.attempts == 2
+
+
+async def test_a_person_who_blocked_the_bot_is_unreachable_and_never_retried(bot, clock, telegram):
+    app, _sender = bot
+    written = await app.conversation.handle(start(AMINA))
+    telegram.blocked_chats.add(AMINA)
+    sending = delivery(bot, clock)
+
+    await sending.send_now(written)
+    clock.advance(hours=1)
+    assert await sending.run_once() == 0
+
+    assert len(telegram.calls("sendMessage")) == 1
+    [row] = await rows(app)
+    assert row.status == "blocked" and "Forbidden" in row.last_error
+    async with app.database.unit_of_work() as session:
+        account = await session.scalar(select(ChannelAccount))
+        assert account.unreachable_at is not None
+
+    telegram.blocked_chats.discard(AMINA)
+    await sending.send_now(await app.conversation.handle(start(AMINA, "2")))
+    async with app.database.unit_of_work() as session:
+        account = await session.scalar(select(ChannelAccount))
+        assert account.unreachable_at is None, "writing again means reachable again"
+
+
+async def test_a_400_fails_for_good_with_its_reason(bot, clock, telegram):
+    app, _sender = bot
+    telegram.rejected_chats.add(AMINA)
+    sending = delivery(bot, clock)
+    await sending.send_now(await app.conversation.handle(start(AMINA)))
+    clock.advance(hours=1)
+    assert await sending.run_once() == 0
+
+    [row] = await rows(app)
+    assert row.status == "failed" and row.last_error == "BadRequest: Chat not found"
+    assert len(telegram.calls("sendMessage")) == 1
+
+
+async def test_network_trouble_backs_off_then_fails_after_the_last_attempt(bot, clock):
+    app, _sender = bot
+
+    class Down:
+        calls = 0
+
+        async def send(self, external_id, message):
+            from bot.delivery.ports import RetryLater
+
+            Down.calls += 1
+            return RetryLater("NetworkError: Bad Gateway")
+
+    await app.conversation.handle(start(AMINA))
+    sending = app.delivery(
+        {"telegram": Down()}, DeliverySettings(max_attempts=4, backoff_s=1), sleep=clock.sleep
+    )
+    waits = []
+    for _ in range(4):
+        await sending.run_once()
+        [row] = await rows(app)
+        if row.status != "pending":
+            break
+        waits.append((row.due_at.replace(tzinfo=None) - clock().replace(tzinfo=None)).seconds)
+        clock.advance(seconds=waits[-1])
+    assert waits == [1, 2, 4]
+    assert row.status == "failed" and row.last_error == "4 attempts: NetworkError: Bad Gateway"
+
+
+async def test_a_lease_that_expired_lets_a_second_dispatcher_take_over(bot, clock, telegram):
+    app, _sender = bot
+    await app.conversation.handle(start(AMINA))
+    first = delivery(bot, clock, lease_s=30)
+    [claimed] = await first.queue.claim(clock(), lane="reply", limit=10)
+    # the first dispatcher dies holding the row
+
+    second = delivery(bot, clock, lease_s=30)
+    assert await second.run_once() == 0, "the lease still holds"
+    clock.advance(seconds=31)
+    assert await second.run_once() == 1
+    assert len(texts(telegram, AMINA)) == 1
+    [row] = await rows(app)
+    assert row.status == "sent" and row.id == claimed.id
+
+
+async def test_each_persons_rows_go_in_order_and_wait_behind_a_retry(bot, clock, telegram):
+    app, _sender = bot
+    async with app.database.unit_of_work() as session:
+        account = ChannelAccount(channel="telegram", external_id=str(AMINA), created_at=clock())
+        session.add(account)
+    from db.store import UnitOfWork
+
+    async with UnitOfWork(app.database)() as store:
+        for n in range(3):
+            await store.outbox.add(
+                account.id,
+                to_content(Reply(f"رسالة {n}")),
+                key=f"bulk:t:{n}",
+                now=clock(),
+                lane=BULK,
+            )
+    telegram.limit_rate(AMINA, retry_after=5, times=1)
+    sending = delivery(bot, clock)
+    await sending.run_once()
+    assert texts(telegram, AMINA) == []
+    clock.advance(seconds=5)
+    await sending.run_once()
+    assert texts(telegram, AMINA) == ["رسالة 0", "رسالة 1", "رسالة 2"]
+
+
+class Recorder:
+    """A sender that records the order of sends; the ``hold``-th send waits for ``gate``."""
+
+    def __init__(self, hold: int) -> None:
+        self.log: list[str] = []
+        self.hold = hold
+        self.gate = asyncio.Event()
+
+    async def send(self, external_id, message):
+        self.log.append(message.text)
+        if len(self.log) == self.hold:
+            await self.gate.wait()
+        return Sent(str(len(self.log)))
+
+
+async def until(condition) -> None:
+    """Let the other tasks run until ``condition()`` holds (no time passes)."""
+    for _ in range(100_000):
+        if condition():
+            return
+        await asyncio.sleep(0)
+    raise AssertionError("never happened")
+
+
+async def test_a_reply_does_not_wait_behind_a_broadcast(bot, clock):
+    app, _sender = bot
+    recorder = Recorder(hold=10)
+    sending = app.delivery(
+        {"telegram": recorder},
+        DeliverySettings(rate_per_s=10, burst=1, max_in_flight=1),
+        sleep=clock.sleep,
+    )
+    async with app.database.unit_of_work() as session:
+        people = [
+            ChannelAccount(channel="telegram", external_id=str(9000 + n), created_at=clock())
+            for n in range(60)
+        ]
+        session.add_all(people)
+    from db.store import UnitOfWork
+
+    async with UnitOfWork(app.database)() as store:
+        for person in people:
+            await store.outbox.add(
+                person.id,
+                to_content(Reply("إعلان")),
+                key=f"broadcast:1:{person.id}",
+                now=clock(),
+                lane=BULK,
+            )
+    broadcast = asyncio.create_task(sending.run_once())
+    await until(lambda: len(recorder.log) == 10)
+    written = await app.conversation.handle(start(OMAR))
+    await asyncio.wait_for(sending.send_now(written), 10)
+    recorder.gate.set()
+    await broadcast
+
+    assert recorder.log.index(written[0].reply.text) == 10, "ahead of the 50 still waiting"
+    assert recorder.log.count("إعلان") == 60
+
+
+async def test_the_budget_spends_its_rate_and_serves_a_reply_before_earlier_bulk(clock):
+    from bot.delivery.budget import TokenBucket
+
+    bucket = TokenBucket(rate=10, burst=1, clock=clock, sleep=clock.sleep)
+    began = clock()
+    for _ in range(30):
+        await bucket.acquire(BULK)
+    assert (clock() - began).total_seconds() == pytest.approx(2.9)
+
+    order: list[str] = []
+
+    async def take(lane: str, name: str) -> None:
+        await bucket.acquire(lane)
+        order.append(name)
+
+    bulk = [asyncio.create_task(take(BULK, f"bulk{n}")) for n in range(5)]
+    await asyncio.sleep(0)
+    reply = asyncio.create_task(take("reply", "reply"))
+    await asyncio.gather(*bulk, reply)
+    assert order.index("reply") <= 1, "the next token, or the one after if bulk had it already"
+
+    bucket.pause_bulk(clock() + dt.timedelta(seconds=5))
+    paused_at = clock()
+    await bucket.acquire("reply")
+    assert (clock() - paused_at).total_seconds() <= 0.1, "a 429 pauses bulk, not replies"
+    await bucket.acquire(BULK)
+    assert (clock() - paused_at).total_seconds() >= 5
+
+
+async def test_the_goodbye_after_a_refusal_is_sent_then_the_account_is_gone(bot, clock, telegram):
+    app, _sender = bot
+    sending = delivery(bot, clock)
+    await sending.send_now(await app.conversation.handle(start(AMINA, "11")))
+    await sending.send_now(
+        await app.conversation.handle(Inbound.message("telegram", str(AMINA), "/cancel", "12"))
+    )
+    async with app.database.unit_of_work() as session:
+        assert await session.scalar(select(func.count()).select_from(ChannelAccount)) == 0
+    assert len(texts(telegram, AMINA)) == 2
+
+
+async def test_the_running_dispatcher_sends_what_was_left_without_being_asked(bot, clock, telegram):
+    app, _sender = bot
+    written = await app.conversation.handle(start(AMINA))
+    sending = delivery(bot, clock, sweep_s=0.05)
+    sending.start()
+    try:
+        [message] = await asyncio.to_thread(telegram.wait_for_messages, AMINA, 1, 10.0)
+    finally:
+        await sending.stop()
+    assert message["text"] == written[0].reply.text
+    assert sending._scheduler is None
+
+
+async def test_two_dispatchers_at_once_send_every_row_exactly_once(bot, clock):
+    app, _sender = bot
+
+    class Counter:
+        def __init__(self) -> None:
+            self.sent: list[str] = []
+
+        async def send(self, external_id, message):
+            self.sent.append(external_id)
+            await asyncio.sleep(0)
+            return Sent(external_id)
+
+    async with app.database.unit_of_work() as session:
+        people = [
+            ChannelAccount(
+                channel="telegram", external_id=str(20_000 + n), locale="ar", created_at=clock()
+            )
+            for n in range(400)
+        ]
+        session.add_all(people)
+    from db.store import UnitOfWork
+
+    async with UnitOfWork(app.database)() as store:
+        for person in people:
+            await store.outbox.add(
+                person.id,
+                to_content(Reply("إعلان")),
+                key=f"broadcast:2:{person.id}",
+                now=clock(),
+                lane=BULK,
+            )
+    counter = Counter()
+    settings = DeliverySettings(rate_per_s=10_000, burst=10_000, batch=50)
+    first, second = (
+        app.delivery({"telegram": counter}, settings, sleep=clock.sleep) for _ in range(2)
+    )
+    claims = await asyncio.gather(
+        *(dispatcher.queue.claim(clock(), lane=BULK, limit=150) for dispatcher in (first, second))
+    )
+    mine, theirs = ({row.id for row in claim} for claim in claims)
+    assert len(mine) == len(theirs) == 150 and not mine & theirs, "claims never overlap"
+    await first.queue.release(list(mine))
+    await second.queue.release(list(theirs))
+
+    tried = await asyncio.gather(first.run_once(), second.run_once())
+
+    assert sum(tried) == 400
+    assert sorted(counter.sent) == sorted(person.external_id for person in people)
+    assert {row.status for row in await rows(app)} == {"sent"}
+
+
+def timed_out(cause: Exception):
+    from telegram.error import TimedOut
+
+    try:
+        raise TimedOut("Timed out") from cause
+    except TimedOut as error:
+        return error
+
+
+def test_each_bot_api_answer_is_one_outcome():
+    import httpx
+    from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+
+    from bot.channels.telegram_sender import outcome_of
+    from bot.delivery.ports import Blocked, Failed, RetryLater, Unknown
+
+    assert isinstance(outcome_of(Forbidden("Forbidden: bot was blocked by the user")), Blocked)
+    limited = outcome_of(RetryAfter(2))
+    assert limited == RetryLater(limited.reason, delay_s=2.0, rate_limited=True)
+    assert outcome_of(BadRequest("Chat not found")) == Failed("BadRequest: Chat not found")
+    assert isinstance(outcome_of(NetworkError("Bad Gateway")), RetryLater)
+    assert isinstance(outcome_of(timed_out(httpx.ConnectTimeout("c"))), RetryLater), "never left"
+    assert isinstance(outcome_of(timed_out(httpx.ReadTimeout("r"))), Unknown), "may have arrived"
+
+
+async def test_an_unknown_outcome_is_resent_for_a_reply_and_by_policy_for_bulk(bot, clock):
+    app, _sender = bot
+    from bot.delivery.ports import Unknown
+
+    class Silent:
+        async def send(self, external_id, message):
+            return Unknown("TimedOut: Timed out")
+
+    async with app.database.unit_of_work() as session:
+        person = ChannelAccount(
+            channel="telegram", external_id=str(OMAR), locale="ar", created_at=clock()
+        )
+        session.add(person)
+    from db.store import UnitOfWork
+
+    async with UnitOfWork(app.database)() as store:
+        await store.outbox.add(person.id, to_content(Reply("ر")), key="r", now=clock())
+        await store.outbox.add(person.id, to_content(Reply("ب")), key="b", now=clock(), lane=BULK)
+    sending = app.delivery(
+        {"telegram": Silent()}, DeliverySettings(resend_unknown_bulk=False), sleep=clock.sleep
+    )
+    await sending.run_once()
+    reply, bulk = await rows(app)
+    assert reply.status == "pending" and reply.last_error == "outcome unknown: TimedOut: Timed out"
+    assert bulk.status == "failed" and bulk.last_error.startswith("outcome unknown")
