@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import os
 import re
 import socket
@@ -49,6 +50,26 @@ class DatabaseMisconfigured(Exception):
 
 class DatabaseUnavailable(Exception):
     """The database server cannot be reached or does not answer (exit code 1)."""
+
+
+class NestedUnitOfWork(RuntimeError):
+    """A unit of work was opened inside another one of the same database, in the same task.
+
+    On SQLite it would wait forever for the writer turn its own task holds; it is refused on
+    PostgreSQL as well, so that code behaves the same on both. A bug, never an operator's
+    problem.
+    """
+
+
+_OPEN_UNITS: contextvars.ContextVar[frozenset[tuple[asyncio.Task | None, Database]]] = (
+    contextvars.ContextVar("tawasul_open_units_of_work", default=frozenset())
+)
+"""The (task, database) pairs whose unit of work is open. A task started inside a unit of
+work inherits the set, so the task is part of the key: only the same task is refused."""
+
+STARTUP_LOCK_KEY = 0x7461776173756C
+"""The PostgreSQL advisory lock taken while the schema is upgraded and the database seeded
+("tawasul" in ASCII). Advisory locks are per database, so other databases are not held up."""
 
 
 def hide_password(text: str) -> str:
@@ -275,15 +296,31 @@ class Database:
         """A session whose changes are committed together, or not at all.
 
         SQLite has one writer at a time; queueing units of work in the process keeps
-        concurrent ones from colliding on its lock and sleeping in its busy handler.
+        concurrent ones from colliding on its lock and sleeping in its busy handler. So on
+        SQLite the units of work of one process run one after the other, whole: two events
+        of one person can never interleave there (one process per SQLite file).
+
+        A unit of work opened inside another of the same database, in the same task, raises
+        :class:`NestedUnitOfWork` at once instead of waiting forever for the writer turn.
         """
-        async with self._writer_turn(), self._sessions() as session:
-            try:
-                yield session
-                await session.commit()
-            except BaseException:
-                await session.rollback()
-                raise
+        key = (asyncio.current_task(), self)
+        open_units = _OPEN_UNITS.get()
+        if key in open_units:
+            raise NestedUnitOfWork(
+                "a unit of work was opened inside another one of the same database: "
+                "pass the open store or session down instead of opening a second one"
+            )
+        token = _OPEN_UNITS.set(open_units | {key})
+        try:
+            async with self._writer_turn(), self._sessions() as session:
+                try:
+                    yield session
+                    await session.commit()
+                except BaseException:
+                    await session.rollback()
+                    raise
+        finally:
+            _OPEN_UNITS.reset(token)
 
     def _writer_turn(self) -> contextlib.AbstractAsyncContextManager:
         return self._sqlite_writer if self._sqlite_writer is not None else contextlib.nullcontext()
