@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
+import fcntl
 import os
 import re
 import socket
@@ -18,7 +19,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from sqlalchemy import event
+from alembic.migration import MigrationContext
+from sqlalchemy import event, text
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.ext.asyncio import (
@@ -207,6 +209,26 @@ def _sqlite_error(url: URL, error: BaseException) -> Exception:
     )
 
 
+@contextlib.asynccontextmanager
+async def _file_lock(url: URL) -> AsyncIterator[None]:
+    """An exclusive ``flock`` on ``<database file>.lock``, waited for off the event loop.
+
+    A file of its own: closing a descriptor of the database file itself would drop the
+    POSIX locks SQLite holds on it in this process. An in-memory database needs none.
+    """
+    if not url.database or url.database == ":memory:":
+        yield
+        return
+    if problem := sqlite_problem(url):
+        raise problem
+    descriptor = os.open(f"{Path(url.database).resolve()}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        await asyncio.to_thread(fcntl.flock, descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -283,6 +305,35 @@ class Database:
 
         async with self._begin() as connection:
             await connection.run_sync(run)
+
+    @contextlib.asynccontextmanager
+    async def startup_lock(self) -> AsyncIterator[None]:
+        """Held while the schema is upgraded and the database seeded: one process at a time.
+
+        Two processes starting at once on a fresh database would both create the tables,
+        both find no collectivities and both seed them. On PostgreSQL the lock is
+        ``pg_advisory_xact_lock``, on a connection of its own, whose transaction stays open
+        until the work is done: a second process waits there, then finds it all done. A
+        crash releases it with the connection. On SQLite the file is one process's (the
+        in-process writer turn does the rest), and alembic's DDL runs outside any SQLite
+        transaction, so it is an exclusive ``flock`` on ``<file>.lock`` beside the database.
+        """
+        if self.dialect_of_url == "sqlite":
+            async with _file_lock(self._parsed):
+                yield
+            return
+        async with self._begin() as connection:
+            await connection.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"), {"key": STARTUP_LOCK_KEY}
+            )
+            yield
+
+    async def revision(self) -> str | None:
+        """The schema revision the database is at (None before the first migration)."""
+        async with self._begin() as connection:
+            return await connection.run_sync(
+                lambda sync: MigrationContext.configure(sync).get_current_revision()
+            )
 
     async def downgrade(self, revision: str = "base") -> None:
         def run(connection: Connection) -> None:
