@@ -162,9 +162,8 @@ async def bootstrap(
     owned = database is None
     database = database or Database(settings.database_url)
     try:
-        await database.upgrade()
+        event_id = await migrate(database, settings, clock())
         log.info("database in use: %s", database.describe())
-        event_id = await _prepare(database, settings, clock())
         draft_idle = timedelta(days=settings.registration.draft_expiry_days)
         housekeeping = Housekeeping(
             database,
@@ -211,6 +210,17 @@ async def seed_collectivities(database: Database, settings: Settings) -> None:
         ) from None
     if seeded is not None:
         log.info("collectivities loaded into an empty database: %s created", seeded.created)
+
+
+async def migrate(database: Database, settings: Settings, now: datetime) -> int:
+    """Upgrade the schema, seed an empty database, sync the event; return the event id.
+
+    Under the database's startup lock: two processes starting at once on a fresh database
+    do it once, the second waiting for the first and then finding it done.
+    """
+    async with database.startup_lock():
+        await database.upgrade()
+        return await _prepare(database, settings, now)
 
 
 async def _prepare(database: Database, settings: Settings, now: datetime) -> int:

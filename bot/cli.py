@@ -50,6 +50,12 @@ environment:
   TAWASUL_DATABASE_URL   overrides database.url
   TAWASUL_CONFIG         the configuration file, when --config is not given"""
 
+MIGRATE_DESCRIPTION = """\
+Bring the database up to date and exit: upgrade the schema, load the collectivity
+file into an empty database, create or update the configured event. Every start
+does the same; this is for deployments that migrate before starting the bot. Two
+processes doing it at once wait for each other. Prints the schema revision."""
+
 CONSOLE_DESCRIPTION = """\
 Chat with the bot in this terminal, as one participant (--user). Options are
 numbered: answer with the number or the words. Ctrl-D or Ctrl-C leaves.
@@ -146,6 +152,13 @@ def _parser() -> argparse.ArgumentParser:
         type=_user,
         help=f"who you are, up to {MAX_EXTERNAL_ID_LENGTH} characters (default: local)",
     )
+    commands.add_parser(
+        "migrate",
+        help="upgrade the schema, seed and sync the event, then exit (no channel started)",
+        description=MIGRATE_DESCRIPTION,
+        formatter_class=formatter,
+        parents=[common],
+    )
     collectivities = commands.add_parser(
         "collectivities",
         help="the collectivity list: import it, print invite codes",
@@ -234,6 +247,8 @@ def _dispatch(arguments: argparse.Namespace) -> int:
             return asyncio.run(_run(settings))
         case "console":
             return asyncio.run(_console(settings, arguments.user))
+        case "migrate":
+            return asyncio.run(_migrate(settings))
         case "collectivities" if arguments.action == "import":
             problem = _unreadable(arguments.file)
             if problem:
@@ -303,6 +318,19 @@ async def _start_sender(sender, settings: Settings) -> None:
         raise start_error(error, settings.telegram_api_base_url) from None
 
 
+async def _migrate(settings: Settings) -> int:
+    from bot.bootstrap import migrate, utc_now
+    from db.session import Database
+
+    database = Database(settings.database_url)
+    try:
+        await migrate(database, settings, utc_now())
+        print(f"schema at revision {await database.revision()}: {database.describe()}")
+    finally:
+        await database.close()
+    return EXIT_OK
+
+
 async def _console(settings: Settings, user: str) -> int:
     from bot.bootstrap import bootstrap
     from bot.channels.console import ConsoleChannel, ConsoleSender
@@ -333,9 +361,10 @@ async def _database(settings: Settings, *, seed: bool = False):
 
     database = Database(settings.database_url)
     try:
-        await database.upgrade()
-        if seed:
-            await seed_collectivities(database, settings)
+        async with database.startup_lock():
+            await database.upgrade()
+            if seed:
+                await seed_collectivities(database, settings)
         _database_line(database)
         yield database
     finally:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
+import fcntl
 import os
 import re
 import socket
@@ -17,7 +19,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from sqlalchemy import event
+from alembic.migration import MigrationContext
+from sqlalchemy import event, text
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.ext.asyncio import (
@@ -49,6 +52,26 @@ class DatabaseMisconfigured(Exception):
 
 class DatabaseUnavailable(Exception):
     """The database server cannot be reached or does not answer (exit code 1)."""
+
+
+class NestedUnitOfWork(RuntimeError):
+    """A unit of work was opened inside another one of the same database, in the same task.
+
+    On SQLite it would wait forever for the writer turn its own task holds; it is refused on
+    PostgreSQL as well, so that code behaves the same on both. A bug, never an operator's
+    problem.
+    """
+
+
+_OPEN_UNITS: contextvars.ContextVar[frozenset[tuple[asyncio.Task | None, Database]]] = (
+    contextvars.ContextVar("tawasul_open_units_of_work", default=frozenset())
+)
+"""The (task, database) pairs whose unit of work is open. A task started inside a unit of
+work inherits the set, so the task is part of the key: only the same task is refused."""
+
+STARTUP_LOCK_KEY = 0x7461776173756C
+"""The PostgreSQL advisory lock taken while the schema is upgraded and the database seeded
+("tawasul" in ASCII). Advisory locks are per database, so other databases are not held up."""
 
 
 def hide_password(text: str) -> str:
@@ -186,6 +209,26 @@ def _sqlite_error(url: URL, error: BaseException) -> Exception:
     )
 
 
+@contextlib.asynccontextmanager
+async def _file_lock(url: URL) -> AsyncIterator[None]:
+    """An exclusive ``flock`` on ``<database file>.lock``, waited for off the event loop.
+
+    A file of its own: closing a descriptor of the database file itself would drop the
+    POSIX locks SQLite holds on it in this process. An in-memory database needs none.
+    """
+    if not url.database or url.database == ":memory:":
+        yield
+        return
+    if problem := sqlite_problem(url):
+        raise problem
+    descriptor = os.open(f"{Path(url.database).resolve()}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        await asyncio.to_thread(fcntl.flock, descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -263,6 +306,35 @@ class Database:
         async with self._begin() as connection:
             await connection.run_sync(run)
 
+    @contextlib.asynccontextmanager
+    async def startup_lock(self) -> AsyncIterator[None]:
+        """Held while the schema is upgraded and the database seeded: one process at a time.
+
+        Two processes starting at once on a fresh database would both create the tables,
+        both find no collectivities and both seed them. On PostgreSQL the lock is
+        ``pg_advisory_xact_lock``, on a connection of its own, whose transaction stays open
+        until the work is done: a second process waits there, then finds it all done. A
+        crash releases it with the connection. On SQLite the file is one process's (the
+        in-process writer turn does the rest), and alembic's DDL runs outside any SQLite
+        transaction, so it is an exclusive ``flock`` on ``<file>.lock`` beside the database.
+        """
+        if self.dialect_of_url == "sqlite":
+            async with _file_lock(self._parsed):
+                yield
+            return
+        async with self._begin() as connection:
+            await connection.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"), {"key": STARTUP_LOCK_KEY}
+            )
+            yield
+
+    async def revision(self) -> str | None:
+        """The schema revision the database is at (None before the first migration)."""
+        async with self._begin() as connection:
+            return await connection.run_sync(
+                lambda sync: MigrationContext.configure(sync).get_current_revision()
+            )
+
     async def downgrade(self, revision: str = "base") -> None:
         def run(connection: Connection) -> None:
             command.downgrade(alembic_config(connection), revision)
@@ -275,15 +347,31 @@ class Database:
         """A session whose changes are committed together, or not at all.
 
         SQLite has one writer at a time; queueing units of work in the process keeps
-        concurrent ones from colliding on its lock and sleeping in its busy handler.
+        concurrent ones from colliding on its lock and sleeping in its busy handler. So on
+        SQLite the units of work of one process run one after the other, whole: two events
+        of one person can never interleave there (one process per SQLite file).
+
+        A unit of work opened inside another of the same database, in the same task, raises
+        :class:`NestedUnitOfWork` at once instead of waiting forever for the writer turn.
         """
-        async with self._writer_turn(), self._sessions() as session:
-            try:
-                yield session
-                await session.commit()
-            except BaseException:
-                await session.rollback()
-                raise
+        key = (asyncio.current_task(), self)
+        open_units = _OPEN_UNITS.get()
+        if key in open_units:
+            raise NestedUnitOfWork(
+                "a unit of work was opened inside another one of the same database: "
+                "pass the open store or session down instead of opening a second one"
+            )
+        token = _OPEN_UNITS.set(open_units | {key})
+        try:
+            async with self._writer_turn(), self._sessions() as session:
+                try:
+                    yield session
+                    await session.commit()
+                except BaseException:
+                    await session.rollback()
+                    raise
+        finally:
+            _OPEN_UNITS.reset(token)
 
     def _writer_turn(self) -> contextlib.AbstractAsyncContextManager:
         return self._sqlite_writer if self._sqlite_writer is not None else contextlib.nullcontext()

@@ -35,24 +35,48 @@ from db.session import Database
 class Accounts:
     """Channel accounts: who wrote, on which channel, as (channel, external id)."""
 
+    OPEN_ATTEMPTS = 3
+    """A row can vanish between the insert and the select (its other event forgot it)."""
+
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def find(self, channel: str, external_id: str) -> ChannelAccount | None:
-        return await self._session.scalar(
-            select(ChannelAccount).where(
-                ChannelAccount.channel == channel, ChannelAccount.external_id == external_id
-            )
+    async def find(
+        self, channel: str, external_id: str, *, lock: bool = False
+    ) -> ChannelAccount | None:
+        """The account, or None; ``lock`` holds it until the end of the unit of work.
+
+        The lock is ``SELECT … FOR UPDATE`` on PostgreSQL: a second event of the same person,
+        handled at the same moment in another unit of work (or another process), waits
+        here until the first is committed, then reads what it left. SQLite has no row
+        locks and needs none: its units of work run one at a time, whole (see
+        :meth:`db.session.Database.unit_of_work`).
+        """
+        statement = select(ChannelAccount).where(
+            ChannelAccount.channel == channel, ChannelAccount.external_id == external_id
         )
+        if lock:
+            # populate_existing: a row already in the session is refreshed from the locked read.
+            statement = statement.with_for_update().execution_options(populate_existing=True)
+        return await self._session.scalar(statement)
 
     async def open(self, channel: str, external_id: str, now: datetime) -> ChannelAccount:
-        """The sender's account, created (and flushed, so it has an id) on a first message."""
-        account = await self.find(channel, external_id)
-        if account is None:
-            account = ChannelAccount(channel=channel, external_id=external_id, created_at=now)
-            self._session.add(account)
-            await self._session.flush()
-        return account
+        """The sender's account, locked for this unit of work; created on a first message.
+
+        ``INSERT … ON CONFLICT DO NOTHING`` then a locked select: two first messages of a
+        new person handled at once make one account, and the second waits for the first
+        instead of failing on the unique key. The account comes back with its id.
+        """
+        for _attempt in range(self.OPEN_ATTEMPTS):
+            await self._session.execute(
+                _insert(self._session)(ChannelAccount)
+                .values(channel=channel, external_id=external_id, created_at=now)
+                .on_conflict_do_nothing(index_elements=["channel", "external_id"])
+            )
+            account = await self.find(channel, external_id, lock=True)
+            if account is not None:
+                return account
+        raise RuntimeError(f"channel account {channel} kept vanishing while being opened")
 
     async def forget(self, account_id: int) -> None:
         """Delete the account and its dialogue state: nothing of it remains."""
@@ -120,12 +144,16 @@ class Updates:
         same moment by another unit of work waits for it and then finds the id, without an
         integrity error that could be mistaken for another one.
         """
-        insert = postgresql_insert if self._session.bind.dialect.name == "postgresql" else None
-        statement = (insert or sqlite_insert)(InboundUpdate).values(
+        statement = _insert(self._session)(InboundUpdate).values(
             channel=channel, update_id=update_id, received_at=now
         )
         result = await self._session.execute(statement.on_conflict_do_nothing())
         return result.rowcount == 1
+
+
+def _insert(session: AsyncSession):
+    """The dialect's ``insert``, the one that offers ``on_conflict_do_nothing``."""
+    return postgresql_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
 
 
 class Registrations:

@@ -20,6 +20,7 @@ from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application, ContextTypes, TypeHandler
 
 from bot.channels.inbound_text import clean_inbound_text
+from bot.channels.ordering import MAX_CONCURRENT_UPDATES, PersonByPerson
 from handlers.messages import ConversationPort, Inbound, Outgoing
 
 Deliver = Callable[[Sequence[Outgoing]], Awaitable[None]]
@@ -84,9 +85,11 @@ def host_of(base_url: str) -> str:
 class TelegramChannel:
     """One bot, long polling Telegram and relaying each private-chat update to the core.
 
-    Updates are handled one at a time (no ``concurrent_updates``), so a person's messages
-    reach the core in the order they were sent. After the core has committed, ``deliver``
-    sends what it wrote (the fast path); what it cannot send waits in the outbox.
+    Updates of different people are handled concurrently, and each person's one after the
+    other, in the order sent (:class:`~bot.channels.ordering.PersonByPerson`); so what is
+    kept per chat here is only ever touched by one update at a time. After the core has
+    committed, ``deliver`` sends what it wrote (the fast path); what it cannot send waits
+    in the outbox.
     """
 
     def __init__(
@@ -122,7 +125,7 @@ class TelegramChannel:
             .token(self._token)
             .base_url(self._base_url)
             .base_file_url(file_url(self._base_url))
-            .concurrent_updates(False)
+            .concurrent_updates(PersonByPerson(MAX_CONCURRENT_UPDATES))
             .job_queue(None)
         )
         app = builder.build()
