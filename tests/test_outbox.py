@@ -20,6 +20,7 @@ from bot.delivery.dispatcher import DeliverySettings
 from bot.delivery.ports import Sent
 from db.models import ChannelAccount, OutboxMessage
 from db.outbox import BULK
+from db.store import UnitOfWork
 from handlers.messages import (
     ChannelLimits,
     Inbound,
@@ -72,6 +73,28 @@ async def rows(app) -> list[OutboxMessage]:
 
 def start(chat: int, update_id: str = "1") -> Inbound:
     return Inbound.message("telegram", str(chat), "/start", update_id)
+
+
+async def bulk_to_new_people(app, clock, *, broadcast: int, first: int, count: int) -> list:
+    """``count`` new Telegram accounts, each with one bulk row of broadcast ``broadcast``."""
+    async with app.database.unit_of_work() as session:
+        people = [
+            ChannelAccount(
+                channel="telegram", external_id=str(first + n), locale="ar", created_at=clock()
+            )
+            for n in range(count)
+        ]
+        session.add_all(people)
+    async with UnitOfWork(app.database)() as store:
+        for person in people:
+            await store.outbox.add(
+                person.id,
+                to_content(Reply("إعلان")),
+                key=f"broadcast:{broadcast}:{person.id}",
+                now=clock(),
+                lane=BULK,
+            )
+    return people
 
 
 async def test_a_reply_is_an_outbox_row_written_with_the_state_and_sent_at_once(
@@ -326,23 +349,7 @@ async def test_a_reply_does_not_wait_behind_a_broadcast(bot, clock):
         DeliverySettings(rate_per_s=10, burst=1, max_in_flight=1),
         sleep=clock.sleep,
     )
-    async with app.database.unit_of_work() as session:
-        people = [
-            ChannelAccount(channel="telegram", external_id=str(9000 + n), created_at=clock())
-            for n in range(60)
-        ]
-        session.add_all(people)
-    from db.store import UnitOfWork
-
-    async with UnitOfWork(app.database)() as store:
-        for person in people:
-            await store.outbox.add(
-                person.id,
-                to_content(Reply("إعلان")),
-                key=f"broadcast:1:{person.id}",
-                now=clock(),
-                lane=BULK,
-            )
+    await bulk_to_new_people(app, clock, broadcast=1, first=9000, count=60)
     broadcast = asyncio.create_task(sending.run_once())
     await until(lambda: len(recorder.log) == 10)
     written = await app.conversation.handle(start(OMAR))
@@ -420,25 +427,7 @@ async def test_two_dispatchers_at_once_send_every_row_exactly_once(bot, clock):
             await asyncio.sleep(0)
             return Sent(external_id)
 
-    async with app.database.unit_of_work() as session:
-        people = [
-            ChannelAccount(
-                channel="telegram", external_id=str(20_000 + n), locale="ar", created_at=clock()
-            )
-            for n in range(400)
-        ]
-        session.add_all(people)
-    from db.store import UnitOfWork
-
-    async with UnitOfWork(app.database)() as store:
-        for person in people:
-            await store.outbox.add(
-                person.id,
-                to_content(Reply("إعلان")),
-                key=f"broadcast:2:{person.id}",
-                now=clock(),
-                lane=BULK,
-            )
+    people = await bulk_to_new_people(app, clock, broadcast=2, first=20_000, count=400)
     counter = Counter()
     settings = DeliverySettings(rate_per_s=10_000, burst=10_000, batch=50)
     first, second = (
