@@ -89,6 +89,23 @@ tab-separated after a header line: code, invite_code, link, name_fr, name_ar."""
 
 CODES_HEADER = "code\tinvite_code\tlink\tname_fr\tname_ar"
 
+BROADCAST_DESCRIPTION = """\
+Send one message to the participants registered for the configured event: it is
+written to the outbox (a broadcast and one row per recipient) and the running bot
+sends it. Each person gets the text of their language, else --text. People who
+blocked the bot are left out. Without --yes it asks before writing anything.
+
+audience (--audience, default all):
+  all                       everyone registered
+  region:NN                 those of region NN (01 to 12)
+  kind:KIND                 those of a region, prefecture, province or commune
+  collectivity:CODE,CODE    those of these collectivities (codes as in the import)"""
+
+BROADCASTS_DESCRIPTION = """\
+List the broadcasts, newest first, one a line, tab-separated after a header line:
+id, created_at (UTC), audience, recipients, sent, pending, failed, unreachable
+(those who blocked the bot)."""
+
 
 class _Parser(argparse.ArgumentParser):
     """Usage errors in one line, like every other error of the command."""
@@ -191,7 +208,33 @@ def _parser() -> argparse.ArgumentParser:
         parents=[common],
     )
     search.add_argument("query", metavar="QUERY", help="what a focal point would type")
+    _broadcast_parsers(commands, common, formatter)
     return parser
+
+
+def _broadcast_parsers(commands, common, formatter) -> None:
+    broadcast = commands.add_parser(
+        "broadcast",
+        help="send a message to the registered participants (through the running bot)",
+        description=BROADCAST_DESCRIPTION,
+        formatter_class=formatter,
+        parents=[common],
+    )
+    broadcast.add_argument("--text", required=True, help="the message (for every language)")
+    broadcast.add_argument("--text-fr", help="the message for those who read French")
+    broadcast.add_argument("--text-en", help="the message for those who read English")
+    broadcast.add_argument("--audience", default="all", help="who gets it (default: all)")
+    broadcast.add_argument("--yes", action="store_true", help="send without asking")
+    broadcast.add_argument(
+        "--wait", action="store_true", help="show progress until every copy has an outcome"
+    )
+    commands.add_parser(
+        "broadcasts",
+        help="list the broadcasts and where their copies stand",
+        description=BROADCASTS_DESCRIPTION,
+        formatter_class=formatter,
+        parents=[common],
+    )
 
 
 def _say(message: str) -> None:
@@ -259,6 +302,14 @@ def _dispatch(arguments: argparse.Namespace) -> int:
             return asyncio.run(_search(settings, arguments.query))
         case "collectivities":
             return asyncio.run(_codes(settings, arguments.generate))
+        case "broadcast":
+            from bot.broadcast_cli import broadcast
+
+            return asyncio.run(broadcast(settings, arguments))
+        case "broadcasts":
+            from bot.broadcast_cli import broadcasts
+
+            return asyncio.run(broadcasts(settings))
     return EXIT_USAGE
 
 

@@ -197,3 +197,20 @@ class OutboxMessage(Base):
     lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Broadcast(Base):
+    """A message an organiser sent to many participants; its copies are outbox rows.
+
+    Each copy's idempotency key is ``broadcast:<id>:<account id>``. ``texts`` maps a
+    locale to its text, with ``default`` for everyone whose locale has none.
+    """
+
+    __tablename__ = "broadcasts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    audience: Mapped[str] = mapped_column(String(1000))
+    texts: Mapped[dict] = mapped_column(JSON)
+    recipients: Mapped[int] = mapped_column(Integer)

@@ -94,3 +94,20 @@ async def test_0002_backfills_labels_and_accepts_the_prefecture_kind(database):
         assert sorted(kinds) == ["commune", "province", "region"]
     await database.upgrade()
     assert await schema_differences(database) == []
+
+
+async def test_0004_adds_the_broadcasts_table_and_takes_it_away(database):
+    await database.upgrade("0003")
+    await database.upgrade()
+
+    def tables(connection):
+        return set(inspect(connection).get_table_names())
+
+    async with database.engine.connect() as connection:
+        assert "broadcasts" in await connection.run_sync(tables)
+    await database.downgrade("0003")
+    async with database.engine.connect() as connection:
+        found = await connection.run_sync(tables)
+    assert "broadcasts" not in found and "outbox" in found
+    await database.upgrade()
+    assert await schema_differences(database) == []

@@ -1,0 +1,178 @@
+"""``tawasul broadcast`` and ``tawasul broadcasts``: organisers at a terminal.
+
+A broadcast is written, never sent, here: the broadcast and its outbox rows in one unit
+of work, which the running bot's dispatcher then sends in the bulk lane. ``--wait``
+watches the rows until each has an outcome, polling the database: the rows, not this
+process, are the truth, so a wait interrupted with Ctrl-C loses nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+
+from bot.config import Settings
+
+WAIT_POLL_S = 0.2
+PROGRESS_EVERY_S = 1.0
+EXIT_OK = 0
+EXIT_USAGE = 2
+OPTION_OF = {"default": "--text", "fr": "--text-fr", "en": "--text-en"}
+BROADCASTS_HEADER = "id\tcreated_at\taudience\trecipients\tsent\tpending\tfailed\tunreachable"
+
+
+def _say(message: str) -> None:
+    print(f"tawasul: {message}", file=sys.stderr)
+
+
+def texts_of(arguments: argparse.Namespace) -> dict[str, str]:
+    """The texts by locale, ``default`` for everyone whose language has none."""
+    from db.broadcasts import DEFAULT
+
+    given = {DEFAULT: arguments.text, "fr": arguments.text_fr, "en": arguments.text_en}
+    return {locale: text.strip() for locale, text in given.items() if text and text.strip()}
+
+
+def text_problem(arguments: argparse.Namespace) -> str | None:
+    """Why the texts cannot be sent on some channel, in one line, or None."""
+    from bot.channels.limits import LIMITS
+    from handlers.messages import InvalidMessage, Reply, check
+
+    if not (arguments.text or "").strip():
+        return "--text: the message is empty"
+    for locale, text in texts_of(arguments).items():
+        for channel, limits in LIMITS.items():
+            try:
+                check(Reply(text), limits)
+            except InvalidMessage as problem:
+                return f"{OPTION_OF[locale]}: {problem} (on {channel})"
+    return None
+
+
+def recipients_line(texts: dict[str, str], found: list[tuple[int, str]]) -> str:
+    """``recipients: 5 (ar 2, en 1, fr 2); --text to ar, en; --text-fr to fr``."""
+    from db.broadcasts import DEFAULT
+
+    per_locale = Counter(locale for _, locale in found)
+    counts = ", ".join(f"{locale} {count}" for locale, count in sorted(per_locale.items()))
+    readers: dict[str, list[str]] = {}
+    for locale in sorted(per_locale):
+        readers.setdefault(locale if locale in texts else DEFAULT, []).append(locale)
+    which = "; ".join(
+        f"{OPTION_OF[text]} to {', '.join(locales)}" for text, locales in readers.items()
+    )
+    return f"recipients: {len(found)} ({counts}); {which}"
+
+
+async def broadcast(
+    settings: Settings,
+    arguments: argparse.Namespace,
+    *,
+    ask: Callable[[str], str] = input,
+    interactive: Callable[[], bool] = lambda: sys.stdin.isatty(),
+) -> int:
+    from bot.bootstrap import migrate, utc_now
+    from db.broadcasts import BadAudience, create, parse_audience, recipients
+    from db.session import Database
+
+    problem = text_problem(arguments)
+    if problem:
+        _say(problem)
+        return EXIT_USAGE
+    try:
+        audience = parse_audience(arguments.audience)
+    except BadAudience as bad:
+        _say(f"{bad}")
+        return EXIT_USAGE
+    if not arguments.yes and not interactive():
+        _say("not sent: no terminal to confirm on; add --yes to send without asking")
+        return EXIT_USAGE
+    texts = texts_of(arguments)
+    database = Database(settings.database_url)
+    try:
+        event_id = await migrate(database, settings, utc_now())
+        try:
+            async with database.unit_of_work() as session:
+                found = await recipients(session, event_id, audience)
+        except BadAudience as bad:
+            _say(f"{bad}")
+            return EXIT_USAGE
+        if not found:
+            print(f"recipients: 0 ({audience}); nothing sent")
+            return EXIT_OK
+        print(recipients_line(texts, found), flush=True)
+        if not arguments.yes:
+            answer = ask(f"Send to {len(found)} people? [y/N] ")
+            if answer.strip().lower() not in ("y", "yes"):
+                print("not sent")
+                return EXIT_OK
+        created = await create(database, event_id, audience, texts, utc_now())
+        print(
+            f"broadcast {created.id}: {created.recipients} messages queued; "
+            "the running bot (tawasul run) sends them",
+            flush=True,
+        )
+        if arguments.wait:
+            await wait(database, created.id)
+    finally:
+        await database.close()
+    return EXIT_OK
+
+
+async def wait(database, broadcast_id: int, *, poll_s: float = WAIT_POLL_S) -> None:
+    """A progress line on stderr each second, until no row is pending; then the counts."""
+    from db.broadcasts import progress
+
+    shown = None
+    last_line = 0.0
+    while True:
+        state = await progress(database, broadcast_id)
+        now = time.monotonic()
+        if state.done:
+            break
+        if state != shown and now - last_line >= PROGRESS_EVERY_S:
+            done = state.recipients - state.pending
+            print(
+                f"broadcast {broadcast_id}: {done}/{state.recipients} done, "
+                f"{state.pending} pending",
+                file=sys.stderr,
+                flush=True,
+            )
+            shown, last_line = state, now
+        await asyncio.sleep(poll_s)
+    print(f"sent {state.sent}, unreachable {state.unreachable}, failed {state.failed}")
+
+
+async def broadcasts(settings: Settings) -> int:
+    from db.broadcasts import listing
+    from db.session import Database
+
+    database = Database(settings.database_url)
+    try:
+        async with database.startup_lock():
+            await database.upgrade()
+        print(BROADCASTS_HEADER)
+        for item in await listing(database):
+            state = item.progress
+            print(
+                "\t".join(
+                    str(value)
+                    for value in (
+                        item.id,
+                        item.created_at.isoformat(timespec="seconds"),
+                        item.audience,
+                        state.recipients,
+                        state.sent,
+                        state.pending,
+                        state.failed,
+                        state.unreachable,
+                    )
+                )
+            )
+    finally:
+        await database.close()
+    return EXIT_OK
