@@ -112,7 +112,8 @@ async def broadcast(
                 return EXIT_OK
         created = await create(database, event_id, audience, texts, utc_now())
         print(
-            f"broadcast {created.id}: {created.recipients} messages queued; "
+            f"broadcast {created.id}: {created.recipients} "
+            f"{'message' if created.recipients == 1 else 'messages'} queued; "
             "the running bot (tawasul run) sends them",
             flush=True,
         )

@@ -409,3 +409,13 @@ def test_wait_follows_the_rows_until_each_has_an_outcome(tmp_path, populated):
     assert process.returncode == 0, err
     assert out == "sent 3, unreachable 1, failed 1\n"
     assert "Traceback" not in err
+
+
+def test_one_recipient_reads_in_the_singular(tmp_path, populated):
+    result = tawasul(
+        tmp_path, "broadcast", "--text", "Merci", "--audience", "collectivity:C-TANGER", "--yes"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == (
+        "broadcast 1: 1 message queued; the running bot (tawasul run) sends them"
+    )
