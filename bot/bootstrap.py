@@ -18,6 +18,7 @@ from bot.collectivity_import import ImportRejected, ensure_seeded
 from bot.config import ConfigError, Settings
 from bot.delivery.dispatcher import Delivery, DeliverySettings
 from bot.delivery.ports import Sender
+from bot.english import count_of
 from bot.housekeeping import Housekeeping
 from db.models import Event, InboundUpdate
 from db.session import Database
@@ -204,8 +205,9 @@ async def seed_collectivities(database: Database, settings: Settings) -> None:
         first = rejected.errors[0]
         count = len(rejected.errors)
         raise ConfigError(
-            f"collectivities.file {settings.collectivities_file}: {count} bad "
-            f"{'row' if count == 1 else 'rows'}, the first at line {first.line}: {first.reason}; "
+            f"collectivities.file {settings.collectivities_file}: "
+            f"{count_of(count, 'bad row', 'bad rows')}, the first at line {first.line}: "
+            f"{first.reason}; "
             f"see them all with: tawasul collectivities import {settings.collectivities_file}"
         ) from None
     if seeded is not None:

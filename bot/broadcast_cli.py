@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Callable
 
 from bot.config import Settings
+from bot.english import count_of
 
 WAIT_POLL_S = 0.2
 PROGRESS_EVERY_S = 1.0
@@ -112,8 +113,8 @@ async def broadcast(
                 return EXIT_OK
         created = await create(database, event_id, audience, texts, utc_now())
         print(
-            f"broadcast {created.id}: {created.recipients} "
-            f"{'message' if created.recipients == 1 else 'messages'} queued; "
+            f"broadcast {created.id}: "
+            f"{count_of(created.recipients, 'message', 'messages')} queued; "
             "the running bot (tawasul run) sends them",
             flush=True,
         )

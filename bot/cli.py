@@ -451,12 +451,12 @@ async def _import(settings: Settings, file: Path) -> int:
 
 async def _codes(settings: Settings, generate: bool) -> int:
     from bot.collectivity_import import deep_link, generate_invite_codes, invite_codes
+    from bot.english import count_of
 
     async with _database(settings) as database:
         if generate:
             created = await generate_invite_codes(database)
-            noun = "code" if created == 1 else "codes"
-            print(f"{created} new invite {noun}", file=sys.stderr)
+            print(count_of(created, "new invite code", "new invite codes"), file=sys.stderr)
         print(CODES_HEADER)
         for collectivity, code in await invite_codes(database):
             link = deep_link(settings.telegram_bot_username, code)

@@ -20,6 +20,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.english import count_of
 from db.models import ALIASES_MAX, COLLECTIVITY_KINDS, LABEL_MAX, Collectivity
 from db.session import Database
 from domain.collectivity_labels import derive_labels
@@ -101,21 +102,17 @@ class ImportRejected(Exception):
         where = f"{self.path}: " if self.path is not None else ""
         if len(self.errors) == 1 and not self.errors[0].line:
             return f"{where}nothing imported"
-        return f"{where}nothing imported ({_count(len(self.errors), 'bad row', 'bad rows')})"
+        return f"{where}nothing imported ({count_of(len(self.errors), 'bad row', 'bad rows')})"
 
     def one_line(self) -> str:
         where = f"{self.path}: " if self.path is not None else ""
         shown = "; ".join(str(error) for error in self.errors[:3])
         more = len(self.errors) - 3
         if more > 0:
-            shown += f"; and {_count(more, 'other error', 'other errors')}"
+            shown += f"; and {count_of(more, 'other error', 'other errors')}"
         if len(self.errors) == 1 and not self.errors[0].line:
             return f"{where}{shown}; nothing imported"
         return f"{where}{shown}; {self.summary.removeprefix(where)}"
-
-
-def _count(n: int, singular: str, plural: str) -> str:
-    return f"{n} {singular if n == 1 else plural}"
 
 
 @functools.cache
@@ -225,8 +222,8 @@ def _parse_record(
 ) -> tuple[CollectivityRow | None, list[RowError]]:
     """Turn one record into a row, or tell what is wrong with it."""
     if len(values) != len(columns):
-        fields = _count(len(values), "field", "fields")
-        reason = f"has {fields}, the header has {_count(len(columns), 'column', 'columns')}"
+        fields = count_of(len(values), "field", "fields")
+        reason = f"has {fields}, the header has {count_of(len(columns), 'column', 'columns')}"
         return None, [RowError(line, reason)]
     record = {name: value.strip() for name, value in zip(columns, values, strict=True)}
     problems = _field_problems(record)
