@@ -15,19 +15,9 @@ SCRIPT = "/start\n1\nفاطمة الزهراء\nبركان\n1\nمكلفة بال
 
 
 def tawasul(tmp_path: Path, *arguments: str, stdin: str = "") -> subprocess.CompletedProcess:
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "TAWASUL_DATABASE_URL": f"sqlite:///{tmp_path / 'tawasul.db'}",
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *arguments],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        timeout=120,
-    )
+    """``tawasul`` in ``tmp_path``, on the SQLite database there."""
+    database = f"sqlite:///{tmp_path / 'tawasul.db'}"
+    return bare(tmp_path, *arguments, stdin=stdin, TAWASUL_DATABASE_URL=database)
 
 
 def test_a_scripted_arabic_registration_through_a_pipe(tmp_path):
