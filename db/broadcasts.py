@@ -101,7 +101,7 @@ async def recipients(
     """``(account id, locale)`` of everyone the audience reaches, by account id."""
     await check_audience(session, audience)
     query = (
-        select(ChannelAccount.id, Participant.locale)
+        select(ChannelAccount.id, ChannelAccount.locale)
         .join(Participant, Participant.id == ChannelAccount.participant_id)
         .join(EventRegistration, EventRegistration.participant_id == Participant.id)
         .join(Collectivity, Collectivity.id == Participant.collectivity_id)

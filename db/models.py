@@ -100,7 +100,6 @@ class Participant(Base):
     position: Mapped[str] = mapped_column(String(120))
     phone: Mapped[str | None] = mapped_column(String(20))
     email: Mapped[str | None] = mapped_column(String(254))
-    locale: Mapped[str] = mapped_column(String(8))
     consented_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -131,6 +130,7 @@ class ChannelAccount(Base):
         ForeignKey("participants.id", ondelete="SET NULL"), index=True
     )
     locale: Mapped[str | None] = mapped_column(String(8))
+    """The language chosen in this conversation; the only place a person's language is kept."""
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     unreachable_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     """When the channel said the person blocked the bot; cleared when they write again."""

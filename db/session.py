@@ -30,6 +30,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.pool import NullPool
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 CONNECT_TIMEOUT = 10.0
@@ -229,6 +230,23 @@ async def _file_lock(url: URL) -> AsyncIterator[None]:
         os.close(descriptor)
 
 
+def _migrate(connection: Connection, step, revision: str) -> None:
+    """Run an Alembic upgrade or downgrade; on SQLite, check the foreign keys it left."""
+    step(alembic_config(connection), revision)
+    if connection.dialect.name == "sqlite":
+        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+        if broken:
+            tables = sorted({row[0] for row in broken})
+            raise RuntimeError(f"migration to {revision} broke foreign keys in {tables}")
+
+
+def _sqlite_migration_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=OFF")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -279,19 +297,33 @@ class Database:
         return describe(self._parsed.render_as_string(hide_password=False))
 
     @contextlib.asynccontextmanager
-    async def _begin(self) -> AsyncIterator[AsyncConnection]:
-        """A connection in a transaction; failing to connect is one of this module's errors."""
-        if self.dialect_of_url == "sqlite" and (problem := sqlite_problem(self._parsed)):
+    async def _begin(self, *, for_migrations: bool = False) -> AsyncIterator[AsyncConnection]:
+        """A connection in a transaction; failing to connect is one of this module's errors.
+
+        On SQLite, migrations get a connection of their own with foreign keys off: a batch
+        migration recreates a table, and dropping the old one with foreign keys on would
+        cascade to the rows that refer to it (``ON DELETE SET NULL`` or ``CASCADE``).
+        """
+        sqlite = self.dialect_of_url == "sqlite"
+        if sqlite and (problem := sqlite_problem(self._parsed)):
             raise problem
+        engine = self.engine
+        if sqlite and for_migrations:
+            engine = create_async_engine(self.url, poolclass=NullPool)
+            event.listen(engine.sync_engine, "connect", _sqlite_migration_pragmas)
         try:
-            connection = await self.engine.connect()
-        except (OSError, DBAPIError, TimeoutError) as error:
-            raise connect_error(self._parsed, error, self._connect_timeout) from None
-        try:
-            async with connection.begin():
-                yield connection
+            try:
+                connection = await engine.connect()
+            except (OSError, DBAPIError, TimeoutError) as error:
+                raise connect_error(self._parsed, error, self._connect_timeout) from None
+            try:
+                async with connection.begin():
+                    yield connection
+            finally:
+                await connection.close()
         finally:
-            await connection.close()
+            if engine is not self.engine:
+                await engine.dispose()
 
     async def upgrade(self, revision: str = "head") -> None:
         """Bring the schema to ``revision`` with the Alembic migrations.
@@ -300,11 +332,8 @@ class Database:
         that is down shows, as :class:`DatabaseMisconfigured` or :class:`DatabaseUnavailable`.
         """
 
-        def run(connection: Connection) -> None:
-            command.upgrade(alembic_config(connection), revision)
-
-        async with self._begin() as connection:
-            await connection.run_sync(run)
+        async with self._begin(for_migrations=True) as connection:
+            await connection.run_sync(_migrate, command.upgrade, revision)
 
     @contextlib.asynccontextmanager
     async def startup_lock(self) -> AsyncIterator[None]:
@@ -336,11 +365,8 @@ class Database:
             )
 
     async def downgrade(self, revision: str = "base") -> None:
-        def run(connection: Connection) -> None:
-            command.downgrade(alembic_config(connection), revision)
-
-        async with self.engine.begin() as connection:
-            await connection.run_sync(run)
+        async with self._begin(for_migrations=True) as connection:
+            await connection.run_sync(_migrate, command.downgrade, revision)
 
     @contextlib.asynccontextmanager
     async def unit_of_work(self) -> AsyncIterator[AsyncSession]:

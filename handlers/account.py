@@ -29,9 +29,6 @@ async def ask_language(ctx: Context) -> Reply:
 async def take_language(ctx: Context, answer: Answer) -> Outcome:
     locale = chosen_language(answer)
     ctx.account.locale = locale
-    if ctx.participant is not None:
-        ctx.participant.locale = locale
-        ctx.participant.updated_at = ctx.now()
     done = Reply(
         ctx.tr._("Done: I will speak {language} with you.", language=LANGUAGE_NAMES[locale])
     )

@@ -510,7 +510,6 @@ async def confirm(ctx: Context) -> Outcome:
     participant.position = data["position"]
     participant.phone = data.get("phone")
     participant.email = data.get("email")
-    participant.locale = ctx.locale
     participant.updated_at = now
     await ctx.store.participants.save(participant)
     ctx.account.participant_id = participant.id

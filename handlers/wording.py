@@ -108,7 +108,7 @@ def participant_lines(tr: Translator, participant: Participant) -> list[str]:
 def profile_text(tr: Translator, participant: Participant, roles: frozenset[str]) -> str:
     lines = [tr._("Your profile:")]
     lines += participant_lines(tr, participant)
-    lines.append(tr._("Language: {language}", language=LANGUAGE_NAMES[participant.locale]))
+    lines.append(tr._("Language: {language}", language=LANGUAGE_NAMES[tr.locale]))
     if "organiser" in roles:
         lines.append(tr._("Role: organiser"))
     if "facilitator" in roles:

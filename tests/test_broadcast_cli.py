@@ -56,7 +56,6 @@ async def populate(database: Database, event_id: int, clock) -> None:
                 full_name=external_id.title(),
                 collectivity_id=collectivity.id,
                 position="Focal point",
-                locale=locale,
                 consented_at=now,
                 created_at=now,
                 updated_at=now,

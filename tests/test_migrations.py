@@ -111,3 +111,46 @@ async def test_0004_adds_the_broadcasts_table_and_takes_it_away(database):
     assert "broadcasts" not in found and "outbox" in found
     await database.upgrade()
     assert await schema_differences(database) == []
+
+
+async def test_0005_keeps_the_language_once_on_the_account(database):
+    await database.upgrade("0004")
+    now = "2024-11-01 09:00:00+00:00"
+    async with database.engine.begin() as connection:
+        await connection.execute(
+            text(
+                "INSERT INTO collectivities (id, code, kind, name_ar, name_fr, region_code,"
+                " label_ar, label_fr, aliases) VALUES (1, 'C-OUJDA', 'commune', 'وجدة',"
+                " 'Oujda', '02', 'جماعة وجدة', 'Commune d''Oujda', '')"
+            )
+        )
+        await connection.execute(
+            text(
+                "INSERT INTO participants (id, full_name, collectivity_id, position, locale,"
+                " consented_at, created_at, updated_at) VALUES"
+                f" (1, 'Hind', 1, 'x', 'fr', '{now}', '{now}', '{now}'),"
+                f" (2, 'Omar', 1, 'x', 'en', '{now}', '{now}', '{now}')"
+            )
+        )
+        await connection.execute(
+            text(
+                "INSERT INTO channel_accounts (id, channel, external_id, participant_id, locale,"
+                f" created_at) VALUES (1, 'telegram', '1', 1, NULL, '{now}'),"
+                f" (2, 'telegram', '2', 2, 'ar', '{now}'),"
+                f" (3, 'telegram', '3', NULL, NULL, '{now}')"
+            )
+        )
+    await database.upgrade()
+    async with database.engine.connect() as connection:
+        rows = await connection.execute(text("SELECT id, locale FROM channel_accounts ORDER BY id"))
+        assert [tuple(row) for row in rows] == [(1, "fr"), (2, "ar"), (3, None)]
+        columns = await connection.run_sync(
+            lambda c: {column["name"] for column in inspect(c).get_columns("participants")}
+        )
+        assert "locale" not in columns
+    await database.downgrade("0004")
+    async with database.engine.connect() as connection:
+        rows = await connection.execute(text("SELECT id, locale FROM participants ORDER BY id"))
+        assert [tuple(row) for row in rows] == [(1, "fr"), (2, "ar")]
+    await database.upgrade()
+    assert await schema_differences(database) == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from transcript import Person
 
-from db.models import Participant
+from db.models import ChannelAccount, Participant
 from locales.i18n import LRI, PDI
 
 
@@ -65,7 +65,10 @@ async def test_full_registration_in_arabic_with_a_deep_link(app):
         assert participant.full_name == "فاطمة الزهراء العلوي"
         assert participant.position == "منسقة الشراكات"
         assert participant.phone == "+212612345678"
-        assert participant.locale == "ar"
+        accounts = await session.scalars(
+            select(ChannelAccount.locale).where(ChannelAccount.participant_id == participant.id)
+        )
+        assert list(accounts) == ["ar"]
         assert participant.collectivity.code == "C-BERKANE"
 
 

@@ -75,7 +75,10 @@ async def test_full_registration_in_english(app):
         assert participant.full_name == "Sara Bennani"
         assert participant.phone == "+212612345678"
         assert participant.email == "sara.bennani@example.ma"
-        assert participant.locale == "en"
+        accounts = await session.scalars(
+            select(ChannelAccount.locale).where(ChannelAccount.participant_id == participant.id)
+        )
+        assert list(accounts) == ["en"]
         assert participant.collectivity.code == "C-BERKANE"
         assert participant.consented_at is not None
     assert await count(app, EventRegistration) == 1

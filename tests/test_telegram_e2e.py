@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from bot.bootstrap import bootstrap
 from bot.config import load_settings
-from db.models import Participant
+from db.models import ChannelAccount, Participant
 from db.session import Database
 
 HIND = 5001
@@ -130,7 +130,10 @@ async def test_registration_over_telegram_survives_a_restart(telegram, tmp_path)
         assert participant.full_name == "Hind Berrada"
         assert participant.phone == "+212612345678"
         assert participant.email == "hind@example.ma"
-        assert participant.locale == "fr"
+        accounts = await session.scalars(
+            select(ChannelAccount.locale).where(ChannelAccount.participant_id == participant.id)
+        )
+        assert list(accounts) == ["fr"]
     await app.close()
 
 
