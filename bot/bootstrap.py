@@ -172,6 +172,7 @@ async def bootstrap(
             draft_idle,
             retention_months=settings.privacy.retention_months,
             timezone=settings.event.timezone,
+            sent_replies_kept=timedelta(days=settings.privacy.sent_replies_days),
         )
         await housekeeping.run_once()
     except BaseException:

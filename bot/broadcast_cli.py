@@ -126,26 +126,43 @@ async def broadcast(
 
 
 async def wait(database, broadcast_id: int, *, poll_s: float = WAIT_POLL_S) -> None:
-    """A progress line on stderr each second, until no row is pending; then the counts."""
+    """Progress on stderr until no row is pending; then the counts on stdout.
+
+    On a terminal it is a progress bar (tqdm); otherwise (a log, a pipe) one line each
+    second at most, when something changed.
+    """
+    from tqdm import tqdm
+
     from db.broadcasts import progress
 
+    state = await progress(database, broadcast_id)
+    bar = tqdm(
+        total=state.recipients,
+        desc=f"broadcast {broadcast_id}",
+        unit="msg",
+        file=sys.stderr,
+        disable=not sys.stderr.isatty(),
+    )
     shown = None
     last_line = 0.0
-    while True:
-        state = await progress(database, broadcast_id)
-        now = time.monotonic()
-        if state.done:
-            break
-        if state != shown and now - last_line >= PROGRESS_EVERY_S:
+    try:
+        while not state.done:
             done = state.recipients - state.pending
-            print(
-                f"broadcast {broadcast_id}: {done}/{state.recipients} done, "
-                f"{state.pending} pending",
-                file=sys.stderr,
-                flush=True,
-            )
-            shown, last_line = state, now
-        await asyncio.sleep(poll_s)
+            if not bar.disable:
+                bar.update(done - bar.n)
+            elif state != shown and time.monotonic() - last_line >= PROGRESS_EVERY_S:
+                print(
+                    f"broadcast {broadcast_id}: {done}/{state.recipients} done, "
+                    f"{state.pending} pending",
+                    file=sys.stderr,
+                    flush=True,
+                )
+                shown, last_line = state, time.monotonic()
+            await asyncio.sleep(poll_s)
+            state = await progress(database, broadcast_id)
+        bar.update(state.recipients - bar.n)
+    finally:
+        bar.close()
     print(f"sent {state.sent}, unreachable {state.unreachable}, failed {state.failed}")
 
 
@@ -175,6 +192,41 @@ async def broadcasts(settings: Settings) -> int:
                     )
                 )
             )
+    finally:
+        await database.close()
+    return EXIT_OK
+
+
+UNREACHABLE_HEADER = "since\tchannel\tparticipant\tfull_name\tcollectivity\tlabel_fr"
+
+
+async def unreachable(settings: Settings) -> int:
+    """The registered participants who blocked the bot: broadcasts leave them out."""
+    from db.reachability import unreachable_participants
+    from db.session import Database
+
+    database = Database(settings.database_url)
+    try:
+        async with database.startup_lock():
+            await database.upgrade()
+        people = await unreachable_participants(database)
+        print(UNREACHABLE_HEADER)
+        for person in people:
+            print(
+                "\t".join(
+                    (
+                        person.since.isoformat(timespec="seconds"),
+                        person.channel,
+                        str(person.participant_id),
+                        person.full_name,
+                        person.collectivity_code,
+                        person.collectivity_label,
+                    )
+                )
+            )
+        _say(
+            count_of(len(people), "participant cannot be reached", "participants cannot be reached")
+        )
     finally:
         await database.close()
     return EXIT_OK

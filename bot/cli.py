@@ -106,6 +106,12 @@ List the broadcasts, newest first, one a line, tab-separated after a header line
 id, created_at (UTC), audience, recipients, sent, pending, failed, unreachable
 (those who blocked the bot)."""
 
+UNREACHABLE_DESCRIPTION = """\
+List the registered participants whose channel said they blocked the bot (broadcasts
+leave them out; writing to the bot again makes them reachable), longest unreachable
+first, tab-separated after a header line: since (UTC), channel, participant,
+full_name, collectivity, label_fr. It shows personal data: for organisers only."""
+
 
 class _Parser(argparse.ArgumentParser):
     """Usage errors in one line, like every other error of the command."""
@@ -235,6 +241,13 @@ def _broadcast_parsers(commands, common, formatter) -> None:
         formatter_class=formatter,
         parents=[common],
     )
+    commands.add_parser(
+        "unreachable",
+        help="list the participants who blocked the bot",
+        description=UNREACHABLE_DESCRIPTION,
+        formatter_class=formatter,
+        parents=[common],
+    )
 
 
 def _say(message: str) -> None:
@@ -310,6 +323,10 @@ def _dispatch(arguments: argparse.Namespace) -> int:
             from bot.broadcast_cli import broadcasts
 
             return asyncio.run(broadcasts(settings))
+        case "unreachable":
+            from bot.broadcast_cli import unreachable
+
+            return asyncio.run(unreachable(settings))
     return EXIT_USAGE
 
 

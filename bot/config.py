@@ -116,6 +116,7 @@ SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
         "contact_email": str,
         "retention_months": int,
         "cndp_reference": str,
+        "sent_replies_days": int,
     },
     "registration": {"draft_expiry_days": int},
     "delivery": {"rate_per_second": int},
@@ -328,6 +329,9 @@ def _privacy(raw: dict[str, Any]) -> PrivacySettings:
     months = section["retention_months"]
     if not 1 <= months <= 120:
         raise ConfigError("privacy.retention_months: must be between 1 and 120")
+    replies_days = section.get("sent_replies_days", 7)
+    if not 1 <= replies_days <= 365:
+        raise ConfigError("privacy.sent_replies_days: must be between 1 and 365")
     return PrivacySettings(
         controller=Localised(
             **{locale: controller[locale].strip() for locale in SUPPORTED_LOCALES}
@@ -335,6 +339,7 @@ def _privacy(raw: dict[str, Any]) -> PrivacySettings:
         contact_email=email,
         retention_months=months,
         cndp_reference=section.get("cndp_reference", "").strip(),
+        sent_replies_days=replies_days,
     )
 
 

@@ -12,6 +12,9 @@ A participant's profile is kept for the retention period stated in the consent t
 for; then it is erased as ``/delete_me`` would: the participant, their event
 registrations and every channel account.
 
+The copy of a reply the bot sent is deleted ``[privacy] sent_replies_days`` after it was
+written: a reply may repeat the person's name, phone or email (the registration summary).
+
 The jobs run at start (from the bootstrap) and every hour on an APScheduler
 AsyncIOScheduler; the scheduler of the reminders will take them over.
 """
@@ -28,6 +31,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import and_, delete, func, or_, select
 
 from db.models import ChannelAccount, DialogueState, Event, EventRegistration, Participant
+from db.outbox import purge_finished_replies
 from db.session import Database
 
 log = logging.getLogger("tawasul.housekeeping")
@@ -127,20 +131,25 @@ class Housekeeping:
         *,
         retention_months: int,
         timezone: str,
+        sent_replies_kept: timedelta = timedelta(days=7),
     ) -> None:
         self.database = database
         self.clock = clock
         self.draft_idle = draft_idle
         self.retention_months = retention_months
         self.timezone = ZoneInfo(timezone)
+        self.sent_replies_kept = sent_replies_kept
         self.scheduler = AsyncIOScheduler(timezone="UTC")
 
     async def run_once(self) -> int:
-        """Run both expiries now; the scheduled job calls this too. Returns the drafts erased."""
+        """Run every expiry now; the scheduled job calls this too. Returns the drafts erased."""
         now = self.clock()
         drafts = await expire_drafts(self.database, now, self.draft_idle)
         today = now.astimezone(self.timezone).date()
         await expire_profiles(self.database, today, self.retention_months)
+        purged = await purge_finished_replies(self.database, now - self.sent_replies_kept)
+        if purged:
+            log.info("purged sent replies=%d", purged)
         return drafts
 
     def start(self) -> None:

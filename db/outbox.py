@@ -258,3 +258,22 @@ class OutboxQueue:
                     ~dialogue,
                 )
             )
+
+
+async def purge_finished_replies(database: Database, before: datetime) -> int:
+    """Delete the reply-lane rows that have an outcome and were written before ``before``.
+
+    A reply can hold personal data (the registration summary repeats the name, phone and
+    email), so it is not kept once it is done with. Bulk rows stay: they are the record
+    of each broadcast's copies (the counts of ``tawasul broadcasts``), and hold only the
+    organisers' text. Pending rows are never purged.
+    """
+    async with database.unit_of_work() as session:
+        result = await session.execute(
+            delete(OutboxMessage).where(
+                OutboxMessage.lane == REPLY,
+                OutboxMessage.status != "pending",
+                OutboxMessage.created_at < before,
+            )
+        )
+    return result.rowcount or 0

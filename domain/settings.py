@@ -52,6 +52,8 @@ class PrivacySettings:
     contact_email: str
     retention_months: int
     cndp_reference: str = ""
+    sent_replies_days: int = 7
+    """Days a sent reply's copy is kept in the outbox (it may repeat personal data)."""
 
 
 @dataclass(frozen=True)

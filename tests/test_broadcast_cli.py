@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import fcntl
 import os
+import pty
+import select as io
 import sqlite3
+import struct
 import subprocess
 import sys
+import termios
+import time
 from pathlib import Path
 
 import pytest
@@ -418,3 +424,65 @@ def test_one_recipient_reads_in_the_singular(tmp_path, populated):
     assert result.stdout.splitlines()[-1] == (
         "broadcast 1: 1 message queued; the running bot (tawasul run) sends them"
     )
+
+
+def read_terminal(master: int, until: str, timeout: float = 30.0) -> str:
+    """What the program wrote to its terminal, once ``until`` is in it."""
+    seen = ""
+    deadline = time.monotonic() + timeout
+    while until not in seen:
+        left = deadline - time.monotonic()
+        assert left > 0, f"waited for {until!r} on the terminal, got {seen!r}"
+        ready, _, _ = io.select([master], [], [], left)
+        if ready:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:  # the program closed its end
+                break
+            seen += chunk.decode("utf-8", "replace")
+    return seen
+
+
+def test_on_a_terminal_wait_shows_a_progress_bar(tmp_path, populated):
+    master, terminal = pty.openpty()
+    rows_columns = struct.pack("HHHH", 24, 80, 0, 0)
+    fcntl.ioctl(terminal, termios.TIOCSWINSZ, rows_columns)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "broadcast", "--text", "Bonjour", "--yes", "--wait"],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=terminal,
+        text=True,
+        env=environment(tmp_path),
+        cwd=tmp_path,
+    )
+    os.close(terminal)
+    try:
+        assert "broadcast 1:   0%" in read_terminal(master, "0/5")
+        with sqlite3.connect(populated) as db:
+            db.execute("UPDATE outbox SET status = 'sent' WHERE id <= 4")
+        assert "80%" in read_terminal(master, "4/5")
+        with sqlite3.connect(populated) as db:
+            db.execute("UPDATE outbox SET status = 'sent' WHERE id = 5")
+        finished = read_terminal(master, "5/5")
+        out, _ = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        os.close(master)
+    assert "100%" in finished and "Traceback" not in finished
+    assert process.returncode == 0
+    assert out.splitlines()[-1] == "sent 5, unreachable 0, failed 0"
+
+
+def test_organisers_see_who_cannot_be_reached(tmp_path, populated):
+    result = tawasul(tmp_path, "unreachable")
+    assert result.returncode == 0, result.stderr
+    header, *rows = result.stdout.splitlines()
+    assert header == "since\tchannel\tparticipant\tfull_name\tcollectivity\tlabel_fr"
+    assert [row.split("\t")[1:2] + row.split("\t")[3:] for row in rows] == [
+        ["telegram", "Ghita", "C-BERKANE", "Commune de Berkane"]
+    ]
+    assert rows[0].split("\t")[0] == "2024-11-01T09:00:00+00:00"
+    assert result.stderr.splitlines()[-1] == "tawasul: 1 participant cannot be reached"

@@ -5,11 +5,14 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from transcript import Person
 
 from bot.housekeeping import expire_profiles, months_before
-from db.models import ChannelAccount, EventRegistration, Participant
+from db import broadcasts
+from db.broadcasts import parse_audience
+from db.models import ChannelAccount, EventRegistration, OutboxMessage, Participant
+from handlers.messages import Inbound
 
 
 async def count(database, model) -> int:
@@ -60,3 +63,44 @@ async def test_the_hourly_job_applies_the_retention_in_the_event_time_zone(app, 
     assert await count(app.database, Participant) == 0
     await sara.says("/me")
     sara.sees("لم تقوموا بالتسجيل بعد.")  # the language choice went with the account
+
+
+async def outbox_lanes(database) -> list[tuple[str, str]]:
+    async with database.unit_of_work() as session:
+        rows = await session.execute(
+            select(OutboxMessage.lane, OutboxMessage.status).order_by(OutboxMessage.id)
+        )
+        return [tuple(row) for row in rows]
+
+
+async def test_a_sent_reply_is_deleted_after_its_days_and_a_broadcast_copy_is_kept(app, clock):
+    await register(app, "8003")
+    replies = await outbox_lanes(app.database)
+    assert replies and set(replies) == {("reply", "sent")}
+    await broadcasts.create(
+        app.database,
+        app.conversation.services.event_id,
+        parse_audience("all"),
+        {"default": "x"},
+        clock(),
+    )
+    async with app.database.unit_of_work() as session:
+        await session.execute(update(OutboxMessage).values(status="sent"))
+    assert app.settings.privacy.sent_replies_days == 7
+
+    clock.advance(days=6, hours=23)
+    await app.housekeeping.run_once()
+    assert len(await outbox_lanes(app.database)) == len(replies) + 1
+
+    clock.advance(hours=2)
+    await app.housekeeping.run_once()
+    assert await outbox_lanes(app.database) == [("bulk", "sent")]
+    assert await count(app.database, Participant) == 1
+
+
+async def test_a_reply_still_pending_is_never_purged(app, clock):
+    await register(app, "8004")
+    await app.conversation.handle(Inbound.message("telegram", "8004", "/me", "u-8004-me"))
+    clock.advance(days=30)
+    await app.housekeeping.run_once()
+    assert await outbox_lanes(app.database) == [("reply", "pending")]
