@@ -10,6 +10,7 @@ from typing import Any
 from db.models import ChannelAccount, Participant
 from db.store import Store
 from domain.settings import EventSettings, PrivacySettings, RegistrationSettings, Roles
+from handlers.draft import Draft, NoDraft
 from handlers.messages import ChannelLimits
 from handlers.state import Frame
 from locales.i18n import Catalogs, Translator
@@ -41,8 +42,8 @@ class Context:
     roles: frozenset[str]
     flow: str | None = None
     step: str | None = None
-    data: dict[str, Any] = field(default_factory=dict)
-    """The current flow's draft, and only that: the engine keeps its own keys apart."""
+    draft: Draft = field(default_factory=NoDraft)
+    """The current flow's draft, of the flow's own shape; the engine keeps its keys apart."""
     options: list[list[Any]] = field(default_factory=list)
     """The answers the pending question offered, as [key, label, meaning]."""
     stack: list[Frame] = field(default_factory=list)

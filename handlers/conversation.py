@@ -30,6 +30,7 @@ from handlers import state as state_shape
 from handlers.account import ERASE_FLOW, LANGUAGE_FLOW
 from handlers.commands import PARTICIPANT, Commands, CommandSpec, may_use
 from handlers.context import Context, Services
+from handlers.draft import NoDraft
 from handlers.flow import Answer, Finish, Flow, Goto, Outcome, Stay, Switch
 from handlers.messages import (
     NO,
@@ -205,7 +206,8 @@ class Conversation:
         ctx.menu = self.commands.available(ctx.roles)
         if state is not None and _known(state.flow, state.step):
             stored = state_shape.load(state.data)
-            ctx.flow, ctx.step, ctx.data = state.flow, state.step, stored.draft
+            ctx.flow, ctx.step = state.flow, state.step
+            ctx.draft = FLOWS[state.flow].draft.load(stored.draft)
             ctx.options = stored.options
             ctx.stack = [frame for frame in stored.stack if _known(frame.flow, frame.step)]
         return ctx
@@ -226,7 +228,7 @@ class Conversation:
         elif ctx.flow is None:
             await store.dialogues.clear(account.id)
         else:
-            data = state_shape.dump(ctx.data, ctx.options, ctx.stack)
+            data = state_shape.dump(ctx.draft.dump(), ctx.options, ctx.stack)
             await store.dialogues.save(account.id, ctx.flow, ctx.step, data, ctx.now())
 
     # routing
@@ -291,7 +293,8 @@ class Conversation:
     async def _delete_me(self, ctx: Context, argument: str = "") -> list[Reply]:
         if ctx.participant is None and not _has_draft(ctx):
             ctx.forget_account = True
-            ctx.flow, ctx.step, ctx.data, ctx.stack = None, None, {}, []
+            ctx.stack = []
+            _leave(ctx)
             return [Reply(ctx.tr._("No personal data is stored about you."))]
         return await self._enter(ctx, ERASE_FLOW)
 
@@ -305,7 +308,7 @@ class Conversation:
             if ctx.flow == REGISTRATION_NAME:
                 return await self._ask(ctx)
             if not await registration.registered_here(ctx):
-                ctx.flow, ctx.step, ctx.data = REGISTRATION_NAME, registration.RETURNING, {}
+                _begin(ctx, registration.REGISTRATION, registration.RETURNING)
                 return await self._ask(ctx)
             return [Reply(profile_text(tr, ctx.participant, ctx.roles)), Reply(_help(ctx))]
         invited = None
@@ -313,10 +316,9 @@ class Conversation:
             invited = await ctx.store.collectivities.by_invite_code(code[:64])
         if ctx.flow == REGISTRATION_NAME:
             if invited is not None:
-                ctx.data["collectivity_id"] = invited.id
+                ctx.draft.collectivity_id = invited.id
             lead = tr._("Let us continue your registration where you left it.")
             return await self._ask(ctx, lead)
-        data = {"collectivity_id": invited.id} if invited is not None else {}
         replies = []
         if code and invited is None:
             replies.append(
@@ -327,7 +329,9 @@ class Conversation:
                     )
                 )
             )
-        ctx.flow, ctx.step, ctx.data = REGISTRATION_NAME, registration.REGISTRATION.first, data
+        _begin(ctx, registration.REGISTRATION, registration.REGISTRATION.first)
+        if invited is not None:
+            ctx.draft.collectivity_id = invited.id
         return replies + await self._ask(ctx)
 
     async def _cancel(self, ctx: Context, argument: str = "") -> list[Reply]:
@@ -338,9 +342,8 @@ class Conversation:
         if ctx.stack:
             _leave(ctx)
             return await self._ask(ctx, tr._("Cancelled."))
-        if ctx.flow == REGISTRATION_NAME and ctx.data.pop("editing", None):
-            for key in registration.BROWSING:
-                ctx.data.pop(key, None)
+        if ctx.flow == REGISTRATION_NAME and ctx.draft.editing:
+            ctx.draft.stop_correcting()
             ctx.step = registration.SUMMARY
             return await self._ask(ctx, tr._("Cancelled."))
         was = ctx.flow
@@ -374,8 +377,8 @@ class Conversation:
         while ctx.flow != flow.name and any(frame.flow == flow.name for frame in ctx.stack):
             _leave(ctx)
         if ctx.flow is not None and ctx.flow != flow.name:
-            ctx.stack.append(Frame(ctx.flow, ctx.step, ctx.data))
-        ctx.flow, ctx.step, ctx.data = flow.name, flow.first, {}
+            ctx.stack.append(Frame(ctx.flow, ctx.step, ctx.draft.dump()))
+        _begin(ctx, flow, flow.first)
         return await self._ask(ctx)
 
     async def _ask(self, ctx: Context, lead: str | None = None) -> list[Reply]:
@@ -427,7 +430,9 @@ class Conversation:
                 ctx.step = step
                 return [*say, *await self._ask(ctx)]
             case Switch(flow, step, say):
-                ctx.flow, ctx.step = flow, step
+                if flow != ctx.flow:
+                    _begin(ctx, FLOWS[flow], step)
+                ctx.step = step
                 return [*say, *await self._ask(ctx)]
             case Finish(say):
                 if ctx.forget_account:
@@ -443,13 +448,19 @@ def _known(flow: str | None, step: str | None) -> bool:
     return flow in FLOWS and step in FLOWS[flow].steps
 
 
+def _begin(ctx: Context, flow: Flow, step: str) -> None:
+    """Make ``flow`` the current one, at ``step``, with an empty draft of its shape."""
+    ctx.flow, ctx.step, ctx.draft = flow.name, step, flow.draft()
+
+
 def _leave(ctx: Context) -> None:
     """Close the current flow: back to the one it interrupted, or idle."""
     if ctx.stack:
         frame = ctx.stack.pop()
-        ctx.flow, ctx.step, ctx.data = frame.flow, frame.step, frame.draft
+        ctx.flow, ctx.step = frame.flow, frame.step
+        ctx.draft = FLOWS[frame.flow].draft.load(frame.draft)
     else:
-        ctx.flow, ctx.step, ctx.data = None, None, {}
+        ctx.flow, ctx.step, ctx.draft = None, None, NoDraft()
     ctx.options = []
 
 

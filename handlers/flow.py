@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from handlers.draft import Draft, NoDraft
 from handlers.messages import Reply
 
 if TYPE_CHECKING:
@@ -72,3 +73,5 @@ class Flow:
     name: str
     first: str
     steps: Mapping[str, Step] = field(default_factory=dict)
+    draft: type[Draft] = NoDraft
+    """The shape of what the flow gathers, kept between its steps."""

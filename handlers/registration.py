@@ -16,6 +16,7 @@ summary to be corrected first.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from db.directory import PARENT_KINDS, local_name
@@ -25,6 +26,7 @@ from domain.contact_details import parse_email, parse_phone
 from domain.free_text import check_free_text
 from handlers.account import chosen_language, language_options
 from handlers.context import Context
+from handlers.draft import Draft
 from handlers.flow import Answer, Finish, Flow, Goto, Outcome, Stay, Step
 from handlers.messages import NO, SKIP, YES, Option, Reply
 from handlers.wording import (
@@ -50,26 +52,60 @@ CONSENT = "consent"
 SUMMARY = "summary"
 RETURNING = "returning"
 
-BROWSING = ("suggestions", "region", "page")
-"""Draft keys of a search or browse in progress, dropped when a correction is cancelled."""
 SEQUENCE = (LANGUAGE, NAME, COLLECTIVITY, POSITION, PHONE, EMAIL, CONSENT, SUMMARY)
 PAGE_SIZE = 8
 MAX_LENGTH = 120
 
 
+@dataclass
+class RegistrationDraft(Draft):
+    """The answers so far, and where a search or a browse of the collectivities stands."""
+
+    full_name: str | None = None
+    collectivity_id: int | None = None
+    position: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    consented_at: str | None = None
+    """ISO time of the consent, kept until the participant is created with it."""
+    editing: bool = False
+    """Correcting one field from the summary, which the next answer returns to."""
+    suggestions: list[int] = field(default_factory=list)
+    region: str | None = None
+    page: int = 0
+    parent: int | None = None
+    parent_page: int = 0
+
+    def stop_correcting(self) -> None:
+        """Back to the summary as it was: the search or browse under way is dropped."""
+        self.editing = False
+        self.suggestions = []
+        self.region, self.page, self.parent, self.parent_page = None, 0, None, 0
+
+    def complete(self) -> bool:
+        return bool(self.full_name and self.collectivity_id and self.position and self.consented_at)
+
+
+def draft_of(ctx: Context) -> RegistrationDraft:
+    draft = ctx.draft
+    assert isinstance(draft, RegistrationDraft), f"not registering: {type(draft).__name__}"
+    return draft
+
+
 def next_step(ctx: Context, current: str) -> str:
     """The step after ``current``: back to the summary when correcting a field."""
-    if ctx.data.get("editing"):
+    if draft_of(ctx).editing:
         return SUMMARY
     following = SEQUENCE[SEQUENCE.index(current) + 1]
-    if following == COLLECTIVITY and ctx.data.get("collectivity_id"):
+    if following == COLLECTIVITY and draft_of(ctx).collectivity_id:
         following = POSITION
     return following
 
 
 def collectivity_chosen(ctx: Context, collectivity_id: int) -> Outcome:
-    ctx.data["collectivity_id"] = collectivity_id
-    ctx.data.pop("suggestions", None)
+    draft = draft_of(ctx)
+    draft.collectivity_id = collectivity_id
+    draft.suggestions = []
     return Goto(next_step(ctx, COLLECTIVITY))
 
 
@@ -82,7 +118,7 @@ async def welcome_text(ctx: Context) -> str:
         "Welcome to Tawasul, the digital assistant of the focal points of the "
         "territorial collectivities that are members of REMACTO."
     )
-    invited = await ctx.store.collectivities.get(ctx.data.get("collectivity_id") or 0)
+    invited = await ctx.store.collectivities.get(draft_of(ctx).collectivity_id or 0)
     if invited is not None:
         welcome += "\n" + ctx.tr._(
             "Your invitation is addressed to: {collectivity}.",
@@ -197,7 +233,7 @@ def keep_free_text(ctx: Context, answer: Answer, key: str, step: str) -> Outcome
     value, problem = check_free_text(answer.text, max_length=MAX_LENGTH)
     if problem:
         return Stay(text_problem(ctx.tr, problem, MAX_LENGTH))
-    ctx.data[key] = value
+    setattr(draft_of(ctx), key, value)
     return Goto(next_step(ctx, step))
 
 
@@ -231,14 +267,14 @@ async def search_collectivity(ctx: Context, answer: Answer) -> Outcome:
                 query=query,
             )
         )
-    ctx.data["suggestions"] = found
+    draft_of(ctx).suggestions = found
     return Goto(PICK)
 
 
 async def ask_pick(ctx: Context) -> Reply:
     tr = ctx.tr
     options = []
-    for collectivity_id in ctx.data.get("suggestions", []):
+    for collectivity_id in draft_of(ctx).suggestions:
         collectivity = await ctx.store.collectivities.get(collectivity_id)
         if collectivity is not None:
             options.append(Option(f"col:{collectivity.id}", collectivity_label(tr, collectivity)))
@@ -274,8 +310,9 @@ async def ask_region(ctx: Context) -> Reply:
 
 
 async def take_region(ctx: Context, answer: Answer) -> Outcome:
-    ctx.data["region"] = (answer.choice or "").removeprefix("reg:")
-    ctx.data["page"] = 0
+    draft = draft_of(ctx)
+    draft.region = (answer.choice or "").removeprefix("reg:")
+    draft.page = 0
     return Goto(REGION_LIST)
 
 
@@ -293,7 +330,7 @@ async def ask_region_list(ctx: Context) -> Reply:
     communes that belong to none."""
     tr = ctx.tr
     directory = ctx.store.collectivities
-    members = await directory.in_region(ctx.data.get("region", ""), ctx.locale)
+    members = await directory.in_region(draft_of(ctx).region or "", ctx.locale)
     items = []
     for c in members:
         opens = c.kind in PARENT_KINDS and await directory.has_children(c.id)
@@ -303,19 +340,20 @@ async def ask_region_list(ctx: Context) -> Reply:
         tr._(
             "Choose the region itself, a commune, or a prefecture or province to see its communes."
         ),
-        _page(tr, items, ctx.data.get("page", 0), back),
+        _page(tr, items, draft_of(ctx).page, back),
     )
 
 
 async def take_region_list(ctx: Context, answer: Answer) -> Outcome:
     if answer.choice == "more":
-        ctx.data["page"] = ctx.data.get("page", 0) + 1
+        draft_of(ctx).page += 1
         return Goto(REGION_LIST)
     if answer.choice == "regions":
         return Goto(REGION)
     if answer.choice and answer.choice.startswith("par:"):
-        ctx.data["parent"] = int(answer.choice[4:])
-        ctx.data["parent_page"] = 0
+        draft = draft_of(ctx)
+        draft.parent = int(answer.choice[4:])
+        draft.parent_page = 0
         return Goto(PARENT_LIST)
     return collectivity_chosen(ctx, int((answer.choice or "col:0")[4:]))
 
@@ -324,7 +362,7 @@ async def ask_parent_list(ctx: Context) -> Reply:
     """The prefecture or province itself first (its focal point picks it), then its communes."""
     tr = ctx.tr
     directory = ctx.store.collectivities
-    parent = await directory.get(ctx.data.get("parent") or 0)
+    parent = await directory.get(draft_of(ctx).parent or 0)
     communes = [] if parent is None else await directory.in_parent(parent.id, ctx.locale)
     items = [Option(f"col:{c.id}", collectivity_label(tr, c)) for c in [parent, *communes] if c]
     if parent is not None and parent.kind == "prefecture":
@@ -332,12 +370,12 @@ async def ask_parent_list(ctx: Context) -> Reply:
     else:
         text = tr._("Choose the province itself, or one of its communes.")
     back = Option("region", tr._("Back to the region"))
-    return Reply(text, _page(tr, items, ctx.data.get("parent_page", 0), back))
+    return Reply(text, _page(tr, items, draft_of(ctx).parent_page, back))
 
 
 async def take_parent_list(ctx: Context, answer: Answer) -> Outcome:
     if answer.choice == "more":
-        ctx.data["parent_page"] = ctx.data.get("parent_page", 0) + 1
+        draft_of(ctx).parent_page += 1
         return Goto(PARENT_LIST)
     if answer.choice == "region":
         return Goto(REGION_LIST)
@@ -372,7 +410,7 @@ async def ask_phone(ctx: Context) -> Reply:
 
 async def take_phone(ctx: Context, answer: Answer) -> Outcome:
     if answer.choice == "skip":
-        ctx.data["phone"] = None
+        draft_of(ctx).phone = None
         return Goto(next_step(ctx, PHONE))
     raw = answer.contact if answer.contact is not None else answer.text
     phone = parse_phone(raw)
@@ -382,7 +420,7 @@ async def take_phone(ctx: Context, answer: Answer) -> Outcome:
                 "That does not look like a phone number. For example: 0612345678 or +212612345678."
             )
         )
-    ctx.data["phone"] = phone
+    draft_of(ctx).phone = phone
     return Goto(next_step(ctx, PHONE))
 
 
@@ -396,14 +434,14 @@ async def ask_email(ctx: Context) -> Reply:
 
 async def take_email(ctx: Context, answer: Answer) -> Outcome:
     if answer.choice == "skip":
-        ctx.data["email"] = None
+        draft_of(ctx).email = None
         return Goto(next_step(ctx, EMAIL))
     email = parse_email(strip_invisible(answer.text))
     if email is None:
         return Stay(
             ctx.tr._("That does not look like an email address. For example: name@example.ma.")
         )
-    ctx.data["email"] = email
+    draft_of(ctx).email = email
     return Goto(next_step(ctx, EMAIL))
 
 
@@ -435,7 +473,7 @@ async def take_consent(ctx: Context, answer: Answer) -> Outcome:
                 ),
             )
         )
-    ctx.data["consented_at"] = ctx.now().isoformat()
+    draft_of(ctx).consented_at = ctx.now().isoformat()
     return Goto(SUMMARY)
 
 
@@ -444,16 +482,16 @@ async def take_consent(ctx: Context, answer: Answer) -> Outcome:
 
 async def ask_summary(ctx: Context) -> Reply:
     tr = ctx.tr
-    data = ctx.data
-    collectivity = await ctx.store.collectivities.get(data.get("collectivity_id") or 0)
+    draft = draft_of(ctx)
+    collectivity = await ctx.store.collectivities.get(draft.collectivity_id or 0)
     lines = [tr._("Please check your details:")]
     lines += details_lines(
         tr,
-        full_name=data.get("full_name", ""),
+        full_name=draft.full_name or "",
         collectivity=collectivity,
-        position=data.get("position", ""),
-        phone=data.get("phone"),
-        email=data.get("email"),
+        position=draft.position or "",
+        phone=draft.phone,
+        email=draft.email,
     )
     options = (
         Option("confirm", tr._("Confirm"), YES),
@@ -477,39 +515,33 @@ EDITABLE = {
 
 async def take_summary(ctx: Context, answer: Answer) -> Outcome:
     if answer.choice and answer.choice.startswith("edit:"):
-        ctx.data["editing"] = True
+        draft_of(ctx).editing = True
         return Goto(EDITABLE[answer.choice[5:]])
     return await confirm(ctx)
 
 
-def _complete(data: dict) -> bool:
-    return all(
-        data.get(key) for key in ("full_name", "collectivity_id", "position", "consented_at")
-    )
-
-
 async def confirm(ctx: Context) -> Outcome:
     """Create the participant (or update a returning one) and register them for this event."""
-    data = ctx.data
-    collectivity = await ctx.store.collectivities.get(data.get("collectivity_id") or 0)
+    draft = draft_of(ctx)
+    collectivity = await ctx.store.collectivities.get(draft.collectivity_id or 0)
     if collectivity is None:
-        data.pop("collectivity_id", None)
-        data.pop("editing", None)
+        draft.collectivity_id = None
+        draft.editing = False
         return Goto(COLLECTIVITY)
-    if not _complete(data):
-        data.pop("editing", None)
+    if not draft.complete():
+        draft.editing = False
         return Goto(NAME)
     now = ctx.now()
     participant = ctx.participant
     if participant is None:
         participant = Participant(
-            consented_at=datetime.fromisoformat(data["consented_at"]), created_at=now
+            consented_at=datetime.fromisoformat(draft.consented_at), created_at=now
         )
-    participant.full_name = data["full_name"]
+    participant.full_name = draft.full_name
     participant.collectivity_id = collectivity.id
-    participant.position = data["position"]
-    participant.phone = data.get("phone")
-    participant.email = data.get("email")
+    participant.position = draft.position
+    participant.phone = draft.phone
+    participant.email = draft.email
     participant.updated_at = now
     await ctx.store.participants.save(participant)
     ctx.account.participant_id = participant.id
@@ -542,7 +574,7 @@ async def registered_here(ctx: Context) -> bool:
 def _take_over_profile(ctx: Context) -> None:
     """Put the stored details in the draft, so the summary can show and correct them."""
     participant = ctx.participant
-    ctx.data.update(
+    ctx.draft = RegistrationDraft(
         full_name=participant.full_name,
         collectivity_id=participant.collectivity_id,
         position=participant.position,
@@ -591,6 +623,7 @@ async def take_returning(ctx: Context, answer: Answer) -> Outcome:
 REGISTRATION = Flow(
     name="registration",
     first=LANGUAGE,
+    draft=RegistrationDraft,
     steps={
         LANGUAGE: Step(ask_language, take_language, free_text=False),
         NAME: Step(ask_name, take_name),
