@@ -144,30 +144,35 @@ def _parser() -> argparse.ArgumentParser:
         default=argparse.SUPPRESS,
         help="configuration file (default: TAWASUL_CONFIG, else ./config.toml)",
     )
-    formatter = argparse.RawDescriptionHelpFormatter
     parser = _Parser(
         prog="tawasul",
         description=DESCRIPTION,
         epilog=EXIT_CODES,
-        formatter_class=formatter,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
         parents=[common],
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+
+    def command(holder, name: str, summary: str, description: str, **extra):
+        return holder.add_parser(
+            name,
+            help=summary,
+            description=description,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+            parents=[common],
+            **extra,
+        )
+
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    commands.add_parser(
+    command(
+        commands,
         "run",
-        help="start the configured channels (Telegram; needs TELEGRAM_BOT_TOKEN)",
-        description=RUN_DESCRIPTION,
+        "start the configured channels (Telegram; needs TELEGRAM_BOT_TOKEN)",
+        RUN_DESCRIPTION,
         epilog=EXIT_CODES,
-        formatter_class=formatter,
-        parents=[common],
     )
-    console = commands.add_parser(
-        "console",
-        help="chat with the bot in this terminal",
-        description=CONSOLE_DESCRIPTION,
-        formatter_class=formatter,
-        parents=[common],
+    console = command(
+        commands, "console", "chat with the bot in this terminal", CONSOLE_DESCRIPTION
     )
     console.add_argument(
         "--user",
@@ -175,56 +180,36 @@ def _parser() -> argparse.ArgumentParser:
         type=_user,
         help=f"who you are, up to {MAX_EXTERNAL_ID_LENGTH} characters (default: local)",
     )
-    commands.add_parser(
+    command(
+        commands,
         "migrate",
-        help="upgrade the schema, seed and sync the event, then exit (no channel started)",
-        description=MIGRATE_DESCRIPTION,
-        formatter_class=formatter,
-        parents=[common],
+        "upgrade the schema, seed and sync the event, then exit (no channel started)",
+        MIGRATE_DESCRIPTION,
     )
-    collectivities = commands.add_parser(
+    collectivities = command(
+        commands,
         "collectivities",
-        help="the collectivity list: import it, print invite codes",
-        description="The collectivity list: import a CSV file, print invite codes.",
-        parents=[common],
+        "the collectivity list: import it, print invite codes",
+        "The collectivity list: import a CSV file, print invite codes.",
     )
     actions = collectivities.add_subparsers(dest="action", required=True, metavar="ACTION")
-    load = actions.add_parser(
-        "import",
-        help="import a CSV file (all rows or none)",
-        description=IMPORT_DESCRIPTION,
-        formatter_class=formatter,
-        parents=[common],
-    )
+    load = command(actions, "import", "import a CSV file (all rows or none)", IMPORT_DESCRIPTION)
     load.add_argument("file", type=Path, metavar="FILE", help="the CSV file to import")
-    codes = actions.add_parser(
-        "codes",
-        help="print invite codes and their deep links",
-        description=CODES_DESCRIPTION,
-        formatter_class=formatter,
-        parents=[common],
-    )
+    codes = command(actions, "codes", "print invite codes and their deep links", CODES_DESCRIPTION)
     codes.add_argument("--generate", action="store_true", help="give a code to those without")
-
-    search = actions.add_parser(
+    search = command(
+        actions,
         "search",
-        help="show the five best matches of a typed name, with their scores",
-        description=SEARCH_DESCRIPTION,
-        formatter_class=formatter,
-        parents=[common],
+        "show the five best matches of a typed name, with their scores",
+        SEARCH_DESCRIPTION,
     )
     search.add_argument("query", metavar="QUERY", help="what a focal point would type")
-    _broadcast_parsers(commands, common, formatter)
-    return parser
 
-
-def _broadcast_parsers(commands, common, formatter) -> None:
-    broadcast = commands.add_parser(
+    broadcast = command(
+        commands,
         "broadcast",
-        help="send a message to the registered participants (through the running bot)",
-        description=BROADCAST_DESCRIPTION,
-        formatter_class=formatter,
-        parents=[common],
+        "send a message to the registered participants (through the running bot)",
+        BROADCAST_DESCRIPTION,
     )
     broadcast.add_argument("--text", required=True, help="the message (for every language)")
     broadcast.add_argument("--text-fr", help="the message for those who read French")
@@ -234,20 +219,19 @@ def _broadcast_parsers(commands, common, formatter) -> None:
     broadcast.add_argument(
         "--wait", action="store_true", help="show progress until every copy has an outcome"
     )
-    commands.add_parser(
+    command(
+        commands,
         "broadcasts",
-        help="list the broadcasts and where their copies stand",
-        description=BROADCASTS_DESCRIPTION,
-        formatter_class=formatter,
-        parents=[common],
+        "list the broadcasts and where their copies stand",
+        BROADCASTS_DESCRIPTION,
     )
-    commands.add_parser(
+    command(
+        commands,
         "unreachable",
-        help="list the participants who blocked the bot",
-        description=UNREACHABLE_DESCRIPTION,
-        formatter_class=formatter,
-        parents=[common],
+        "list the participants who blocked the bot",
+        UNREACHABLE_DESCRIPTION,
     )
+    return parser
 
 
 def _say(message: str) -> None:
