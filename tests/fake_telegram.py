@@ -48,6 +48,10 @@ class ApiError(Exception):
         self.parameters = parameters
 
 
+class _Dropped(Exception):
+    """A held request that gets no answer: its connection is closed instead."""
+
+
 @dataclass
 class _Pending:
     update: Json
@@ -96,6 +100,8 @@ class FakeTelegramServer:
         self._next_message_id = 1
         self._next_callback_id = 1
         self._closing = False
+        self._holding = False
+        self._held = 0
         self._httpd: _HttpServer | None = None
         self._thread: threading.Thread | None = None
         self._methods: dict[str, Callable[[Json], Any]] = {
@@ -226,6 +232,34 @@ class FakeTelegramServer:
         with self._condition:
             self._rate_limited[chat_id] = (retry_after, times)
 
+    # -- sends that never come back (a kill between commit and send) ------------------------
+
+    def hold_sends(self) -> None:
+        """Hold every sendMessage from now on: received, never answered, never delivered."""
+        with self._condition:
+            self._holding = True
+
+    def release_held(self) -> None:
+        """Stop holding; the sends held so far are dropped unanswered, as if lost."""
+        with self._condition:
+            self._holding = False
+            self._condition.notify_all()
+
+    def wait_for_held(self, count: int, timeout: float = 10.0) -> None:
+        """Block until at least ``count`` sends are being held (or were)."""
+        with self._condition:
+            if not self._condition.wait_for(lambda: self._held >= count, timeout):
+                raise AssertionError(f"expected {count} held sends within {timeout}s")
+
+    def _hold_if_holding(self) -> None:
+        """While holding, park the request (the caller holds the lock), then drop it."""
+        if not self._holding:
+            return
+        self._held += 1
+        self._condition.notify_all()
+        self._condition.wait_for(lambda: not self._holding or self._closing)
+        raise _Dropped
+
     # -- what the bot did --------------------------------------------------------------------
 
     def sent_messages(self, chat_id: int) -> list[Json]:
@@ -312,6 +346,7 @@ class FakeTelegramServer:
         return [p for p in self._pending if not p.confirmed_by(offset)]
 
     def _send_message(self, params: Json) -> Json:
+        self._hold_if_holding()
         chat_id = int(params["chat_id"])
         if chat_id in self.blocked_chats:
             raise ApiError(HTTPStatus.FORBIDDEN, "Forbidden: bot was blocked by the user")
@@ -500,6 +535,9 @@ class _Handler(BaseHTTPRequestHandler):
                 raise ApiError(HTTPStatus.NOT_FOUND, "Not Found")
             params = parse_parameters(self.headers.get_content_type(), body, url.query)
             result = self.server.api._handle(match["token"], match["method"], params)
+        except _Dropped:
+            self.close_connection = True
+            return
         except ApiError as error:
             status, payload = error.code, _failure(error)
         else:

@@ -46,7 +46,7 @@ class DeliverySettings:
     burst: float = 30.0
     batch: int = 100
     max_in_flight: int = 32
-    """Bulk sends under way at once; replies are never held by it."""
+    """Bulk sends under way or not yet recorded at once; replies are never held by it."""
     max_attempts: int = 8
     backoff_s: float = 1.0
     max_backoff_s: float = 300.0
@@ -177,11 +177,10 @@ class Delivery:
             return False
         await self.budget.acquire(row.lane)
         if row.lane == BULK:
+            # Held until the outcome is recorded: a crash repeats at most this many sends.
             async with self._in_flight:
-                outcome = await self._call(sender, row)
-        else:
-            outcome = await self._call(sender, row)
-        return await self._record(row, outcome)
+                return await self._record(row, await self._call(sender, row))
+        return await self._record(row, await self._call(sender, row))
 
     async def _call(self, sender: Sender, row: Claimed) -> Outcome:
         """The sender's outcome; a sender that raises is a retry, logged with its type only."""
