@@ -331,6 +331,11 @@ async def _run(settings: Settings) -> int:
     from bot.bootstrap import bootstrap
     from bot.config import privacy_placeholder_warnings
 
+    # Installed first: a SIGTERM while the bot is still starting is a polite stop too.
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
     app = await bootstrap(settings)
     try:
         for warning in privacy_placeholder_warnings(settings):
@@ -339,10 +344,6 @@ async def _run(settings: Settings) -> int:
         sender = app.telegram_sender()
         delivery = app.delivery({"telegram": sender})
         channel = app.telegram_channel(delivery)
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(signum, stop.set)
         await channel.start()
         try:
             await _start_sender(sender, settings)

@@ -45,7 +45,7 @@ TEXT = "اجتماع الغد على الساعة التاسعة"
 EVENT_DAY = date.today() + timedelta(days=30)
 """A coming event: the participants of one long past would be erased at the start."""
 RUNNING = "running; Ctrl-C to stop"
-"""Logged once the signal handlers are in place: a SIGTERM before it is not a stop."""
+"""Logged once the bot runs: a stop after it is a stop of a running bot."""
 WAIT_S = 90.0
 STOP_S = 30.0
 
@@ -323,3 +323,13 @@ def test_a_reply_committed_and_not_yet_sent_at_the_kill_reaches_the_person_once(
     assert row["platform_message_id"] == str(received[0]["message_id"])
     tries = [call for call in telegram.calls("sendMessage") if call["chat_id"] == person]
     assert len(tries) == 2, "the held try, then the one after the restart"
+
+
+def test_a_sigterm_while_starting_is_a_clean_stop(tawasul, telegram):
+    """The stop is asked for as soon as the database is named, before the bot runs."""
+    process = tawasul.run()
+    log = tawasul.started[-1][1]
+    tawasul.until("the database is named", lambda: "database in use" in log.read_text())
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=STOP_S) == 0, tawasul.logs()
+    assert "Traceback" not in log.read_text()
