@@ -71,7 +71,8 @@ def load_settings(
     """Read the configuration.
 
     The file is ``path``, else ``TAWASUL_CONFIG``, else ``config.toml`` in the current
-    folder; with none of them, the embedded defaults (the same as the shipped file).
+    folder; what it leaves out, and everything when there is none, comes from the
+    embedded defaults (``bot/default_config.toml``).
     """
     environ = os.environ if environ is None else environ
     chosen = path or environ.get("TAWASUL_CONFIG") or None
@@ -87,8 +88,22 @@ def load_settings(
             raise ConfigError(f"config file {file}: not found") from None
         except (OSError, UnicodeDecodeError) as error:
             raise ConfigError(f"config file {file}: cannot be read ({error})") from None
-        raw, base = _parse(text, str(file)), file.parent
+        raw, base = _with_defaults(_parse(text, str(file))), file.parent
     return _settings(raw, base, environ)
+
+
+def _with_defaults(raw: dict[str, Any]) -> dict[str, Any]:
+    """A file's settings over the embedded defaults: a key it leaves out keeps its default.
+
+    The file is checked first, so that an unknown key or a missing ``[event]`` key is
+    still named as the file's mistake.
+    """
+    _check_shape(raw)
+    defaults = _parse(_embedded_defaults(), "embedded defaults")
+    merged = {section: dict(values) for section, values in defaults.items()}
+    for section, values in raw.items():
+        merged.setdefault(section, {}).update(values)
+    return merged
 
 
 def _parse(text: str, origin: str) -> dict[str, Any]:

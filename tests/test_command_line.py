@@ -152,7 +152,7 @@ def test_a_usage_error_is_one_line_with_exit_2(tmp_path):
 def config_elsewhere(tmp_path: Path) -> Path:
     other = tmp_path / "other"
     other.mkdir()
-    shipped = (ROOT / "config.toml").read_text("utf-8")
+    shipped = (ROOT / "bot" / "default_config.toml").read_text("utf-8")
     (other / "config.toml").write_text(shipped.replace("TawasulBot", "SaidiaBot"), "utf-8")
     return other
 

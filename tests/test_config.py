@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
 
 from bot.cli import main
 from bot.config import ConfigError, load_settings
+from tools import example_config
 
 ROOT = Path(__file__).resolve().parent.parent
-GOOD = (ROOT / "config.toml").read_text("utf-8")
+GOOD = (ROOT / "bot" / "default_config.toml").read_text("utf-8")
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -21,8 +23,13 @@ def write(tmp_path: Path, text: str) -> Path:
     return path
 
 
-def test_the_shipped_config_is_the_embedded_default():
-    assert (ROOT / "bot" / "default_config.toml").read_text("utf-8") == GOOD
+def test_the_shipped_config_toml_is_the_defaults_commented_out(tmp_path, monkeypatch):
+    shipped = (ROOT / "config.toml").read_text("utf-8")
+    assert shipped == example_config.render(GOOD), "run tools/example_config.py"
+    assert set(tomllib.loads(shipped)) == {"event"}
+    assert tomllib.loads(example_config.uncomment(shipped)) == tomllib.loads(GOOD)
+    monkeypatch.chdir(tmp_path)
+    assert load_settings(ROOT / "config.toml", environ={}).event == load_settings(environ={}).event
 
 
 def test_defaults_describe_the_saidia_meeting(tmp_path, monkeypatch):
@@ -240,3 +247,14 @@ def test_the_delivery_rate_is_read_and_defaults_to_telegrams_30(tmp_path):
         write(tmp_path, GOOD.replace("rate_per_second = 30", "rate_per_second = 20")), environ={}
     )
     assert settings.delivery_rate_per_second == 20
+
+
+def test_what_a_file_leaves_out_keeps_its_default(tmp_path):
+    event_only = GOOD.split("[i18n]")[0] + "[roles]\norganisers = [\"telegram:42\"]\n"
+    settings = load_settings(write(tmp_path, event_only), environ={})
+    assert settings.roles.of("telegram", "42") == {"organiser"}
+    assert settings.roles.of("console", "facilitator") == {"facilitator"}
+    assert settings.locales == ("ar", "fr", "en")
+    assert settings.privacy.retention_months == 24
+    assert settings.delivery_rate_per_second == 30
+    assert settings.database_url == f"sqlite:///{tmp_path.resolve() / 'tawasul.db'}"
