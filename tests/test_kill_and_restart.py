@@ -178,7 +178,6 @@ async def seed(processes: Processes, count: int) -> None:
                     full_name=f"Focal point {number}",
                     collectivity_id=place.id,
                     position="Focal point",
-                    locale="ar",
                     consented_at=now,
                     created_at=now,
                     updated_at=now,
