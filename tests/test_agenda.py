@@ -413,13 +413,8 @@ def test_what_is_not_a_duration(text):
         parse_duration(text)
 
 
-CSV = """\
-code,starts,ends,reminders,at,kind,audience,title_ar,title_fr,title_en,place_ar,place_fr,place_en,objectives_ar,objectives_fr,objectives_en,text_ar,text_fr,text_en,options_ar,options_fr,options_en
-welcome,2024-11-13 14:30,2024-11-13 14:45,true,,,,الترحيب,Accueil,Welcome,القاعة,Salle,Hall,هدف|هدف آخر,But|Autre but,Aim|Other aim,,,,,,
-checkin,,,,+5m,checkin,all,,,,,,,,,,مرحبًا,Bienvenue,Welcome,تأكيد الحضور,Je confirme,I am here
-closing,2024-11-13 14:45,2024-11-13 15:00,,,,,الاختتام,Clôture,Closing,القاعة,Salle,Hall,,,,,,,,,
-feedback,,,,14:50,poll,,,,,,,,,,,رأيكم؟,Votre avis ?,Your view?,نعم|لا,Oui|Non,Yes|No
-"""
+CSV = (ROOT / "tests" / "data" / "agenda.csv").read_text("utf-8")
+"""Two sessions, each with a prompt in the row below it."""
 
 
 def test_the_csv_form_reads_into_the_same_agenda():
