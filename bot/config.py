@@ -23,7 +23,8 @@ from babel import Locale, UnknownLocaleError
 from bot.collectivity_import import DATA, SAMPLE_CSV
 from bot.english import count_of
 from db.session import DatabaseMisconfigured, check_url
-from domain.agenda import Agenda, AgendaInvalid
+from domain.agenda import Agenda, AgendaInvalid, Problem, moved_to
+from domain.agenda import check as check_agenda
 from domain.agenda import load as load_agenda
 from domain.durations import format_duration, parse_duration
 from domain.settings import (
@@ -343,27 +344,42 @@ def _agenda_file(raw: dict[str, Any], base: Path | None) -> Path:
 
 def read_agenda_file(file: Path, event: EventSettings) -> Agenda:
     """The run of show in ``file``, checked against the event's day and time zone; a bad
-    one is a :class:`ConfigError` giving the first problems and how to see them all."""
+    one is a :class:`ConfigError` giving the first problems and how to see them all.
+
+    The shipped draft is a proposed format, not a date: it is moved to the event's day,
+    at the same local times. A file the organisers name must be for that day.
+    """
     try:
         text = file.read_text("utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(f"agenda.file {file}: cannot be read ({error})") from None
+    draft = file == SHIPPED_AGENDA
     try:
-        return load_agenda(
+        agenda = load_agenda(
             text,
             timezone=event.timezone,
-            day=event.date,
+            day=None if draft else event.date,
             csv_format=file.suffix.casefold() == ".csv",
         )
     except AgendaInvalid as invalid:
-        problems = invalid.problems
-        shown = "; ".join(str(problem) for problem in problems[:AGENDA_PROBLEMS_SHOWN])
-        more = len(problems) - AGENDA_PROBLEMS_SHOWN
-        rest = f"; and {more} more" if more > 0 else ""
-        raise ConfigError(
-            f"agenda.file {file}: {count_of(len(problems), 'problem', 'problems')}: "
-            f"{shown}{rest}; see them all with: tawasul agenda check {file}"
-        ) from None
+        raise _agenda_error(file, invalid.problems) from None
+    if not draft:
+        return agenda
+    moved = moved_to(agenda, event.date)
+    problems = check_agenda(moved, event.date)
+    if problems:
+        raise _agenda_error(file, problems)
+    return moved
+
+
+def _agenda_error(file: Path, problems: list[Problem]) -> ConfigError:
+    shown = "; ".join(str(problem) for problem in problems[:AGENDA_PROBLEMS_SHOWN])
+    more = len(problems) - AGENDA_PROBLEMS_SHOWN
+    rest = f"; and {more} more" if more > 0 else ""
+    return ConfigError(
+        f"agenda.file {file}: {count_of(len(problems), 'problem', 'problems')}: "
+        f"{shown}{rest}; see them all with: tawasul agenda check {file}"
+    )
 
 
 def _reminders(raw: dict[str, Any]) -> ReminderSettings:

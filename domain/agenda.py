@@ -50,7 +50,7 @@ import re
 import tomllib
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
@@ -104,6 +104,9 @@ class Prompt:
     audience: Audience
     text: Localised
     options: tuple[Localised, ...] = ()
+    offset: timedelta | None = None
+    """The elapsed time from the session's start when written as an offset (``+5m``);
+    None for a local time."""
 
     @property
     def due_utc(self) -> datetime:
@@ -321,13 +324,12 @@ class _Reader:
         if len(set(counts.values())) > 1 or len(counts) < len(LANGUAGES):
             said = ", ".join(f"{counts.get(language, 0)} in {language}" for language in LANGUAGES)
             self.problem(f"{key}: {said} (give each one in every language)")
+        padded = {
+            language: [*lists.get(language, []), *[""] * longest][:longest]
+            for language in LANGUAGES
+        }
         return tuple(
-            Localised(
-                **{
-                    language: (lists.get(language, [])[index : index + 1] or [""])[0]
-                    for language in LANGUAGES
-                }
-            )
+            Localised(**{language: padded[language][index] for language in LANGUAGES})
             for index in range(longest)
         )
 
@@ -411,14 +413,14 @@ def _prompt(
     text = read.text("text")
     options = read.texts("options")
     at = table.get("at")
-    due = None
+    due = offset = None
     if at is None:
         read.problem('at missing (an offset from the session\'s start, "+5m", or a time, 14:35)')
     elif starts is not None:
-        due, at = _due(read, at, starts, zone)
+        due, at, offset = _due(read, at, starts, zone)
     if None in (code, text, due):
         return None
-    return Prompt(code, at, due, kind, audience, text, options)
+    return Prompt(code, at, due, kind, audience, text, options, offset)
 
 
 def _code_problem(code: Any) -> str:
@@ -459,26 +461,60 @@ def _in_zone(read: _Reader, key: str, naive: datetime, zone: ZoneInfo) -> dateti
     return local
 
 
-def _due(read: _Reader, at: Any, starts: datetime, zone: ZoneInfo) -> tuple[datetime | None, str]:
-    """When a prompt is due: an offset is real elapsed time from the session's start."""
+def _due(
+    read: _Reader, at: Any, starts: datetime, zone: ZoneInfo
+) -> tuple[datetime | None, str, timedelta | None]:
+    """When a prompt is due, as written, and its offset: an offset is real elapsed time
+    from the session's start."""
     if isinstance(at, str) and re.fullmatch(r"\s*\d{1,2}:\d{2}\s*", at):
         hours, minutes = (int(part) for part in at.split(":"))
         if hours > 23 or minutes > 59:
             read.problem(f"at {at!r} is not a time of day")
-            return None, at
+            return None, at, None
         at = time(hours, minutes)
     if isinstance(at, time):
         local = _in_zone(read, "at", datetime.combine(starts.date(), at), zone)
-        return local, f"{at:%H:%M}"
+        return local, f"{at:%H:%M}", None
     if isinstance(at, str):
         try:
             offset = parse_duration(at)
         except ValueError:
             read.problem(f'at {at!r}: write an offset such as "+5m" or a time such as 14:35')
-            return None, at
-        return (starts.astimezone(UTC) + offset).astimezone(zone), at.strip()
+            return None, at, None
+        return _after(starts, offset), at.strip(), offset
     read.problem('at must be an offset such as "+5m" or a time such as 14:35')
-    return None, str(at)
+    return None, str(at), None
+
+
+def _after(starts: datetime, offset: timedelta) -> datetime:
+    """``offset`` of elapsed time after ``starts``, as a local time in its zone."""
+    return (starts.astimezone(UTC) + offset).astimezone(starts.tzinfo)
+
+
+def moved_to(agenda: Agenda, day: date) -> Agenda:
+    """The same run of show on another day, at the same local times, each resolved in the
+    zone on that day (so that day's offset applies); offsets stay elapsed time."""
+
+    def same_time(moment: datetime) -> datetime:
+        shift = moment.date() - agenda.day
+        return datetime.combine(day + shift, moment.time(), agenda.zone)
+
+    sessions = []
+    for session in agenda.sessions:
+        starts = same_time(session.starts)
+        prompts = tuple(
+            replace(
+                prompt,
+                due=same_time(prompt.due)
+                if prompt.offset is None
+                else _after(starts, prompt.offset),
+            )
+            for prompt in session.prompts
+        )
+        sessions.append(
+            replace(session, starts=starts, ends=same_time(session.ends), prompts=prompts)
+        )
+    return replace(agenda, sessions=tuple(sessions))
 
 
 # checking

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.cli import main
 from bot.config import SHIPPED_AGENDA, ConfigError, load_settings
+from domain.agenda import load
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = SHIPPED_AGENDA.read_text("utf-8")
@@ -90,13 +91,31 @@ def test_a_bad_agenda_is_one_line_with_its_first_problems(tmp_path, capsys):
     assert err.count("\n") == 1 and err.startswith("tawasul: configuration error: agenda.file")
 
 
-def test_the_agenda_must_be_for_the_event_day(tmp_path):
+def test_a_named_agenda_must_be_for_the_event_day(tmp_path):
+    (tmp_path / "agenda.toml").write_text(SHIPPED, "utf-8")
+    path = config(tmp_path, '[agenda]\nfile = "agenda.toml"\n', day="2025-03-10")
     with pytest.raises(ConfigError) as raised:
-        load_settings(config(tmp_path, day="2025-03-10"), environ={})
+        load_settings(path, environ={})
+    file = tmp_path / "agenda.toml"
     assert str(raised.value) == (
-        f"agenda.file {SHIPPED_AGENDA}: 1 problem: the sessions are on 2024-11-13, not on the "
-        f"event day 2025-03-10; see them all with: tawasul agenda check {SHIPPED_AGENDA}"
+        f"agenda.file {file}: 1 problem: the sessions are on 2024-11-13, not on the event day "
+        f"2025-03-10; see them all with: tawasul agenda check {file}"
     )
+
+
+def test_the_shipped_draft_moves_to_the_event_day_at_the_same_local_times(tmp_path):
+    """A proposed format, not a date: on 10 March 2025 (Ramadan, +00:00) it starts at 14:30
+    local, 14:30 UTC, where in November 14:30 is 13:30 UTC."""
+    agenda = load_settings(config(tmp_path, day="2025-03-10"), environ={}).agenda
+    welcome = agenda.sessions[0]
+    assert f"{welcome.starts:%Y-%m-%d %H:%M}" == "2025-03-10 14:30"
+    assert welcome.starts_utc == datetime(2025, 3, 10, 14, 30, tzinfo=UTC)
+    assert f"{agenda.sessions[-1].ends:%H:%M}" == "17:30"
+    checkin = welcome.prompts[0]
+    assert checkin.due_utc == datetime(2025, 3, 10, 14, 35, tzinfo=UTC)
+    assert [f"{prompt.due:%H:%M}" for _, prompt in agenda.prompts()] == [
+        f"{prompt.due:%H:%M}" for _, prompt in load(SHIPPED).prompts()
+    ]
 
 
 def test_reminder_offsets_are_read_longest_first(tmp_path):
