@@ -189,6 +189,7 @@ async def bootstrap(
         roles=settings.roles,
         default_locale=settings.default_locale,
         channel_limits=LIMITS,
+        agenda=settings.agenda,
     )
     conversation = Conversation(UnitOfWork(database), services)
     return App(settings, database, services, conversation, housekeeping)

@@ -24,6 +24,7 @@ EXIT_OK = 0
 EXIT_SERVICE = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
+LANGUAGES = ("ar", "fr", "en")
 """128 + SIGINT, what shells report for a program stopped with Ctrl-C."""
 
 DESCRIPTION = """\
@@ -105,6 +106,24 @@ BROADCASTS_DESCRIPTION = """\
 List the broadcasts, newest first, one a line, tab-separated after a header line:
 id, created_at (UTC), audience, recipients, sent, pending, failed, unreachable
 (those who blocked the bot)."""
+
+AGENDA_DESCRIPTION = """\
+The run of show: the configured agenda ([agenda] file, else the shipped draft of the
+REMACTO workshop), its sessions and the prompts of each."""
+
+AGENDA_SHOW_DESCRIPTION = """\
+Print the programme as /agenda shows it in the chat, in one language."""
+
+AGENDA_CHECK_DESCRIPTION = """\
+Check an agenda file (TOML, or CSV when it ends in .csv) against the configured event:
+every problem is one line naming its session (overlaps, ends before starts, times
+outside the event day, missing translations, duplicate codes, prompts outside their
+session, too many options), and the exit code is 2; else one OK line."""
+
+AGENDA_EXPORT_DESCRIPTION = """\
+Write the run of show (the workshop's déroulé): a title, the event, and a table of the
+sessions with their times, objectives and prompts. Markdown or a Word document; an
+Arabic one reads right to left."""
 
 UNREACHABLE_DESCRIPTION = """\
 List the registered participants whose channel said they blocked the bot (broadcasts
@@ -231,6 +250,20 @@ def _parser() -> argparse.ArgumentParser:
         "list the participants who blocked the bot",
         UNREACHABLE_DESCRIPTION,
     )
+    agenda = command(commands, "agenda", "the run of show: show, check, export", AGENDA_DESCRIPTION)
+    agenda_actions = agenda.add_subparsers(dest="action", required=True, metavar="ACTION")
+    show = command(agenda_actions, "show", "print the programme", AGENDA_SHOW_DESCRIPTION)
+    show.add_argument(
+        "--lang", choices=LANGUAGES, help="ar, fr or en (default: the default locale)"
+    )
+    check = command(agenda_actions, "check", "check an agenda file", AGENDA_CHECK_DESCRIPTION)
+    check.add_argument("file", type=Path, metavar="FILE", help="the agenda file (TOML or CSV)")
+    export = command(
+        agenda_actions, "export", "write the run of show as a document", AGENDA_EXPORT_DESCRIPTION
+    )
+    export.add_argument("--format", choices=("md", "docx"), help="default: from the file name")
+    export.add_argument("--lang", choices=LANGUAGES, default="ar", help="default: ar")
+    export.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
     return parser
 
 
@@ -269,7 +302,9 @@ def _goodbye() -> str:
 
 
 def _dispatch(arguments: argparse.Namespace) -> int:
-    settings = load_settings(getattr(arguments, "config", None))
+    # `agenda check` reads a file of its own, so the configured agenda may be wrong then.
+    checking = arguments.command == "agenda" and arguments.action == "check"
+    settings = load_settings(getattr(arguments, "config", None), read_agenda=not checking)
     logging.basicConfig(
         level=logging.INFO if arguments.command == "run" else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s %(message)s",
@@ -311,6 +346,14 @@ def _dispatch(arguments: argparse.Namespace) -> int:
             from bot.broadcast_cli import unreachable
 
             return asyncio.run(unreachable(settings))
+        case "agenda":
+            from bot import agenda_cli
+
+            if arguments.action == "check":
+                return agenda_cli.check(settings, arguments.file)
+            if arguments.action == "export":
+                return agenda_cli.export(settings, arguments)
+            return agenda_cli.show(settings, arguments.lang)
     return EXIT_USAGE
 
 

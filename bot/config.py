@@ -11,7 +11,7 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -20,13 +20,19 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
 
-from bot.collectivity_import import SAMPLE_CSV
+from bot.collectivity_import import DATA, SAMPLE_CSV
+from bot.english import count_of
 from db.session import DatabaseMisconfigured, check_url
+from domain.agenda import Agenda, AgendaInvalid, Problem, moved_to
+from domain.agenda import check as check_agenda
+from domain.agenda import load as load_agenda
+from domain.durations import format_duration, parse_duration
 from domain.settings import (
     EventSettings,
     Localised,
     PrivacySettings,
     RegistrationSettings,
+    ReminderSettings,
     Roles,
 )
 
@@ -38,6 +44,10 @@ BOT_USERNAME = re.compile(r"[A-Za-z0-9_]{2,29}bot", re.IGNORECASE)
 """Telegram's rule: 5 to 32 letters, digits or underscores, ending in "bot"."""
 DEFAULT_DATABASE_URL = "sqlite:///tawasul.db"
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
+SHIPPED_AGENDA = DATA / "agenda.toml"
+"""The proposed run of show of the REMACTO workshop, a draft for the organisers."""
+AGENDA_PROBLEMS_SHOWN = 3
+LONGEST_REMINDER = timedelta(days=30)
 
 
 class ConfigError(Exception):
@@ -55,6 +65,10 @@ class Settings:
     telegram_api_base_url: str
     telegram_bot_username: str
     telegram_token: str | None = field(default=None, repr=False)
+    agenda_file: Path = SHIPPED_AGENDA
+    agenda: Agenda = field(default_factory=Agenda)
+    """The run of show, read from ``agenda_file`` and checked against the event's day."""
+    reminders: ReminderSettings = field(default_factory=ReminderSettings)
     privacy: PrivacySettings = field(default_factory=lambda: _privacy({}))
     registration: RegistrationSettings = field(default_factory=lambda: RegistrationSettings())
     delivery_rate_per_second: int = 30
@@ -66,13 +80,18 @@ def _embedded_defaults() -> str:
 
 
 def load_settings(
-    path: str | os.PathLike[str] | None = None, environ: Mapping[str, str] | None = None
+    path: str | os.PathLike[str] | None = None,
+    environ: Mapping[str, str] | None = None,
+    *,
+    read_agenda: bool = True,
 ) -> Settings:
     """Read the configuration.
 
     The file is ``path``, else ``TAWASUL_CONFIG``, else ``config.toml`` in the current
     folder; what it leaves out, and everything when there is none, comes from the
     embedded defaults (``bot/default_config.toml``).
+    With ``read_agenda`` False the agenda file is located but not read (``tawasul agenda
+    check`` reads a file of its own, even while the configured one is wrong).
     """
     environ = os.environ if environ is None else environ
     chosen = path or environ.get("TAWASUL_CONFIG") or None
@@ -89,7 +108,7 @@ def load_settings(
         except (OSError, UnicodeDecodeError) as error:
             raise ConfigError(f"config file {file}: cannot be read ({error})") from None
         raw, base = _with_defaults(_parse(text, str(file))), file.parent
-    return _settings(raw, base, environ)
+    return _settings(raw, base, environ, read_agenda)
 
 
 def _with_defaults(raw: dict[str, Any]) -> dict[str, Any]:
@@ -123,6 +142,8 @@ SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
     },
     "i18n": {"default_locale": str, "locales": list},
     "collectivities": {"file": str},
+    "agenda": {"file": str},
+    "reminders": {"before_event": list, "before_session": list},
     "roles": {"organisers": list, "facilitators": list},
     "database": {"url": str},
     "telegram": {"api_base_url": str, "bot_username": str},
@@ -205,7 +226,9 @@ def _grants(raw: dict[str, Any], key: str) -> frozenset[str]:
     return frozenset(grants)
 
 
-def _settings(raw: dict[str, Any], base: Path | None, environ: Mapping[str, str]) -> Settings:
+def _settings(
+    raw: dict[str, Any], base: Path | None, environ: Mapping[str, str], read_agenda: bool = True
+) -> Settings:
     _check_shape(raw)
     event = raw["event"]
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,63}", event["code"]):
@@ -239,14 +262,16 @@ def _settings(raw: dict[str, Any], base: Path | None, environ: Mapping[str, str]
         collectivities = SAMPLE_CSV
 
     telegram = raw.get("telegram", {})
+    event_settings = EventSettings(
+        code=event["code"],
+        name=_localised(raw, "name"),
+        date=event["date"],
+        place=_localised(raw, "place"),
+        timezone=event["timezone"],
+    )
+    agenda_file = _agenda_file(raw, base)
     return Settings(
-        event=EventSettings(
-            code=event["code"],
-            name=_localised(raw, "name"),
-            date=event["date"],
-            place=_localised(raw, "place"),
-            timezone=event["timezone"],
-        ),
+        event=event_settings,
         default_locale=default_locale,
         locales=locales,
         collectivities_file=collectivities,
@@ -255,6 +280,9 @@ def _settings(raw: dict[str, Any], base: Path | None, environ: Mapping[str, str]
         telegram_api_base_url=_api_base_url(telegram, environ),
         telegram_bot_username=_bot_username(telegram.get("bot_username", "TawasulBot")),
         telegram_token=environ.get("TELEGRAM_BOT_TOKEN") or None,
+        agenda_file=agenda_file,
+        agenda=read_agenda_file(agenda_file, event_settings) if read_agenda else Agenda(),
+        reminders=_reminders(raw),
         privacy=_privacy(raw),
         registration=_registration(raw),
         delivery_rate_per_second=_delivery_rate(raw),
@@ -312,6 +340,94 @@ def _bot_username(value: str) -> str:
             "(5 to 32 letters, digits or _, ending in 'bot', e.g. TawasulBot)"
         )
     return name
+
+
+# [agenda] and [reminders]
+
+
+def _agenda_file(raw: dict[str, Any], base: Path | None) -> Path:
+    value = raw.get("agenda", {}).get("file", "")
+    if not value:
+        return SHIPPED_AGENDA
+    file = Path(value)
+    if not file.is_absolute() and base is not None:
+        file = base.resolve() / file
+    if not file.is_file():
+        raise ConfigError(f"agenda.file: {file} not found")
+    return file
+
+
+def read_agenda_file(file: Path, event: EventSettings) -> Agenda:
+    """The run of show in ``file``, checked against the event's day and time zone; a bad
+    one is a :class:`ConfigError` giving the first problems and how to see them all.
+
+    The shipped draft is a proposed format, not a date: it is moved to the event's day,
+    at the same local times. A file the organisers name must be for that day.
+    """
+    try:
+        text = file.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"agenda.file {file}: cannot be read ({error})") from None
+    draft = file == SHIPPED_AGENDA
+    try:
+        agenda = load_agenda(
+            text,
+            timezone=event.timezone,
+            day=None if draft else event.date,
+            csv_format=file.suffix.casefold() == ".csv",
+        )
+    except AgendaInvalid as invalid:
+        raise _agenda_error(file, invalid.problems) from None
+    if not draft:
+        return agenda
+    moved = moved_to(agenda, event.date)
+    problems = check_agenda(moved, event.date)
+    if problems:
+        raise _agenda_error(file, problems)
+    return moved
+
+
+def _agenda_error(file: Path, problems: list[Problem]) -> ConfigError:
+    shown = "; ".join(str(problem) for problem in problems[:AGENDA_PROBLEMS_SHOWN])
+    more = len(problems) - AGENDA_PROBLEMS_SHOWN
+    rest = f"; and {more} more" if more > 0 else ""
+    return ConfigError(
+        f"agenda.file {file}: {count_of(len(problems), 'problem', 'problems')}: "
+        f"{shown}{rest}; see them all with: tawasul agenda check {file}"
+    )
+
+
+def _reminders(raw: dict[str, Any]) -> ReminderSettings:
+    section = raw.get("reminders", {})
+    defaults = ReminderSettings()
+    return ReminderSettings(
+        before_event=_offsets(section, "before_event", defaults.before_event),
+        before_session=_offsets(section, "before_session", defaults.before_session),
+    )
+
+
+def _offsets(
+    section: dict[str, Any], key: str, default: tuple[timedelta, ...]
+) -> tuple[timedelta, ...]:
+    """Durations such as ``["24h", "1h"]``, longest first; an empty list: no reminder."""
+    if key not in section:
+        return default
+    offsets = []
+    for item in section[key]:
+        if not isinstance(item, str):
+            raise ConfigError(f'reminders.{key}: {item!r} is not a duration such as "10m"')
+        try:
+            offset = parse_duration(item)
+        except ValueError as error:
+            raise ConfigError(f"reminders.{key}: {error}") from None
+        if not timedelta(seconds=1) <= offset <= LONGEST_REMINDER:
+            raise ConfigError(f"reminders.{key}: {item!r} must be from 1s to 30d")
+        if offset in offsets:
+            raise ConfigError(
+                f"reminders.{key}: {format_duration(offset)} is listed twice (name each once)"
+            )
+        offsets.append(offset)
+    return tuple(sorted(offsets, reverse=True))
 
 
 # [privacy] and [registration]

@@ -7,7 +7,7 @@ them by the composition root.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 
 @dataclass(frozen=True)
@@ -62,3 +62,12 @@ class RegistrationSettings:
 
     draft_expiry_days: int = 7
     """An unfinished registration (and its channel account) idle this long is erased."""
+
+
+@dataclass(frozen=True)
+class ReminderSettings:
+    """Section ``[reminders]``: how long before the event, and before each session that
+    has ``reminders = true``, a reminder goes out; longest first."""
+
+    before_event: tuple[timedelta, ...] = (timedelta(hours=24), timedelta(hours=1))
+    before_session: tuple[timedelta, ...] = (timedelta(minutes=10),)

@@ -9,6 +9,7 @@ from typing import Any
 
 from db.models import ChannelAccount, Participant
 from db.store import Store
+from domain.agenda import Agenda
 from domain.settings import EventSettings, PrivacySettings, RegistrationSettings, Roles
 from handlers.draft import Draft, NoDraft
 from handlers.messages import ChannelLimits
@@ -31,6 +32,8 @@ class Services:
     default_locale: str
     channel_limits: Mapping[str, ChannelLimits] = field(default_factory=dict)
     """What each channel can show; every reply is checked against it when written."""
+    agenda: Agenda = field(default_factory=Agenda)
+    """The run of show, checked at start."""
 
 
 @dataclass

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from db.store import Store
 from domain.arabic import normalise, strip_invisible, to_ascii_digits
-from handlers import registration
+from handlers import agenda, registration
 from handlers import state as state_shape
 from handlers.account import ERASE_FLOW, LANGUAGE_FLOW
 from handlers.commands import PARTICIPANT, Commands, CommandSpec, may_use
@@ -93,6 +93,7 @@ class Conversation:
         self.callbacks = Callbacks()
         self.commands = Commands()
         self._register_core_commands()
+        agenda.register(self.commands)
 
     def _register_core_commands(self) -> None:
         handlers = {

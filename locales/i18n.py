@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import io
 import unicodedata
-from datetime import date
+from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
 
 from babel import Locale
-from babel.dates import format_date
+from babel.dates import format_date, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -47,10 +47,19 @@ class Ltr(str):
     __slots__ = ()
 
 
+class Native(str):
+    """Text written in the reader's own language (an agenda's title or place): placed as
+    it is, never isolated, so that a line holding only values takes its direction from it."""
+
+    __slots__ = ()
+
+
 def _needs_isolate(value: object) -> bool:
     """Only values with left-to-right letters or digits can be reordered by the sentence."""
-    return isinstance(value, str) and any(
-        unicodedata.bidirectional(char) in LTR_CLASSES for char in value
+    return (
+        isinstance(value, str)
+        and not isinstance(value, Native)
+        and any(unicodedata.bidirectional(char) in LTR_CLASSES for char in value)
     )
 
 
@@ -84,6 +93,14 @@ class Translator:
 
     def date(self, day: date) -> str:
         return format_date(day, format="d MMMM y", locale=self.format_locale)
+
+    def long_date(self, day: date) -> str:
+        """With the weekday: «الأربعاء 13 نونبر 2024», mercredi 13 novembre 2024."""
+        return format_date(day, format="EEEE d MMMM y", locale=self.format_locale)
+
+    def time(self, moment: datetime) -> str:
+        """The local wall time of ``moment``, 24-hour: 14:30."""
+        return format_time(moment.time(), format="HH:mm", locale=self.format_locale)
 
 
 class Catalogs:

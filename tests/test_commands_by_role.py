@@ -9,6 +9,7 @@ from transcript import Person
 
 from bot.bootstrap import bootstrap
 from domain.settings import Roles
+from handlers.agenda import AGENDA_COMMANDS
 from handlers.commands import (
     FACILITATOR,
     ORGANISER,
@@ -103,7 +104,7 @@ async def test_an_organiser_may_use_the_facilitator_commands_too(staffed):
 async def test_the_menus_per_role_and_the_telegram_chats_that_get_them(staffed):
     menus = staffed.role_menus()
     names = {role: [name for name, _ in menus[role]["en"]] for role in menus}
-    core = [name for name, _ in CORE_COMMANDS]
+    core = [name for name, _ in (*CORE_COMMANDS, *AGENDA_COMMANDS)]
     assert names[PARTICIPANT] == core
     assert names[FACILITATOR] == [*core, "round"]
     assert names[ORGANISER] == [*core, "round", "broadcast"]
@@ -116,7 +117,8 @@ async def test_the_menus_per_role_and_the_telegram_chats_that_get_them(staffed):
 
 
 async def test_the_core_commands_come_from_the_registry(app):
-    """/deleteme is /delete_me's alias; /help lists the registry's commands in order."""
+    """/deleteme is /delete_me's alias; /help lists the registry's commands in order: the
+    core's, then those of the capabilities (the agenda's)."""
     sara = Person(app.conversation, "905")
     await sara.registers()
     await sara.says("/deleteme")
@@ -124,7 +126,7 @@ async def test_the_core_commands_come_from_the_registry(app):
     await sara.says("/cancel")
     await sara.says("/help")
     listed = [line.split()[0].strip("\u2066\u2069") for line in sara.text.splitlines()[1:-1]]
-    assert listed == [f"/{name}" for name, _ in CORE_COMMANDS]
+    assert listed == [f"/{name}" for name, _ in (*CORE_COMMANDS, *AGENDA_COMMANDS)]
 
 
 def test_a_command_is_registered_once_with_a_known_role_and_a_telegram_name():
