@@ -77,7 +77,7 @@ def test_roles_are_read():
 
 
 BAD = [
-    (GOOD.replace("[event]", "[event]\ncolour = 'blue'"), "event.colour: unknown key"),
+    (GOOD.replace("[event]", "[event]\ncolour = 'blue'", 1), "event.colour: unknown key"),
     (GOOD + "\n[extra]\nx = 1\n", "[extra]: unknown section"),
     (GOOD.replace("date = 2024-11-13", 'date = "13/11/2024"'), "event.date: must be a date"),
     (
