@@ -47,7 +47,10 @@ def spike(token: str, base_url: str, max_retries: int) -> None:
 async def broadcast(token: str, base_url: str, max_retries: int, first: int, count: int) -> None:
     request = HTTPXRequest(connection_pool_size=CONNECTIONS, pool_timeout=10.0)
     bot = ExtBot(
-        token, base_url=base_url, request=request, rate_limiter=AIORateLimiter(max_retries)
+        token,
+        base_url=base_url,
+        request=request,
+        rate_limiter=AIORateLimiter(max_retries=max_retries),
     )
     async with bot:
         started = time.monotonic()

@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from fake_telegram import FakeTelegramServer  # noqa: E402
+from fake_telegram import FakeTelegramServer
 
 BENCH = Path(__file__).resolve().parent
 READY_TIMEOUT_S = 90.0
@@ -66,8 +66,9 @@ class BotProcess:
         deadline = time.monotonic() + READY_TIMEOUT_S
         while not ready():
             if self.process.poll() is not None:
-                raise SystemExit(f"the bot exited ({self.process.returncode}) before {what}: "
-                                 f"see {self.log}")
+                raise SystemExit(
+                    f"the bot exited ({self.process.returncode}) before {what}: see {self.log}"
+                )
             if time.monotonic() > deadline:
                 raise SystemExit(f"the bot did not reach {what} in {READY_TIMEOUT_S:.0f} s")
             time.sleep(0.05)
@@ -96,8 +97,13 @@ def start_tawasul(server: FakeTelegramServer, config: Path) -> BotProcess:
 
 def start_peer(server: FakeTelegramServer, folder: Path, max_retries: int) -> BotProcess:
     """The peer bot, once it polls."""
-    command = [sys.executable, str(BENCH / "peer_bot.py"), "spike", "--max-retries",
-               str(max_retries)]
+    command = [
+        sys.executable,
+        str(BENCH / "peer_bot.py"),
+        "spike",
+        "--max-retries",
+        str(max_retries),
+    ]
     bot = BotProcess(command, server, folder / "peer.log")
     bot.wait_until(lambda: bool(server.calls("getUpdates")), "its first getUpdates")
     return bot

@@ -261,6 +261,11 @@ class FakeTelegramServer:
         with self._condition:
             return copy.deepcopy(self._sent.get(chat_id, []))
 
+    def count_sent(self, chat_id: int) -> int:
+        """How many messages were sent to the chat (cheap: nothing is copied)."""
+        with self._condition:
+            return len(self._sent.get(chat_id, ()))
+
     def send_log(self) -> list[tuple[float, int, int]]:
         """``(time.monotonic() when accepted, chat id, message id)`` of each message sent."""
         with self._condition:
