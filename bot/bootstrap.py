@@ -78,8 +78,11 @@ class App:
     ) -> Delivery:
         """The fast path and the dispatcher for the given channels' senders."""
         if settings is None:
-            rate = self.settings.delivery_rate_per_second
-            settings = DeliverySettings(rate_per_s=rate, burst=rate)
+            settings = DeliverySettings(
+                rate_per_s=self.settings.delivery_rate_per_second,
+                chat_rate_per_s=self.settings.delivery_per_chat_per_second,
+                chat_burst=self.settings.delivery_per_chat_burst,
+            )
         return Delivery(self.database, senders, self.services.clock, settings, **options)
 
     def telegram_sender(self, token: str | None = None):

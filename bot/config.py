@@ -73,6 +73,9 @@ class Settings:
     registration: RegistrationSettings = field(default_factory=lambda: RegistrationSettings())
     delivery_rate_per_second: int = 30
     """Messages per second for the whole bot, replies and bulk together ([delivery])."""
+    delivery_per_chat_per_second: float | None = 1.0
+    """Messages per second to one chat after its burst; None: not limited ([delivery])."""
+    delivery_per_chat_burst: int = 3
 
 
 def _embedded_defaults() -> str:
@@ -155,7 +158,11 @@ SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
         "sent_replies_days": int,
     },
     "registration": {"draft_expiry_days": int},
-    "delivery": {"rate_per_second": int},
+    "delivery": {
+        "rate_per_second": int,
+        "per_chat_per_second": (int, float),
+        "per_chat_burst": int,
+    },
 }
 REQUIRED = {"event": ("code", "name", "date", "place", "timezone")}
 
@@ -187,7 +194,7 @@ def _check_shape(raw: dict[str, Any]) -> None:
 
 def _type_name(kind: type | tuple[type, ...]) -> str:
     names = {str: "a string", dict: "a table", list: "a list", date: "a date (YYYY-MM-DD)"}
-    names |= {int: "an integer", bool: "true or false", float: "a number"}
+    names |= {int: "an integer", bool: "true or false", float: "a number", (int, float): "a number"}
     return names.get(kind, getattr(kind, "__name__", str(kind)))
 
 
@@ -286,6 +293,8 @@ def _settings(
         privacy=_privacy(raw),
         registration=_registration(raw),
         delivery_rate_per_second=_delivery_rate(raw),
+        delivery_per_chat_per_second=_per_chat_rate(raw),
+        delivery_per_chat_burst=_per_chat_burst(raw),
     )
 
 
@@ -486,6 +495,23 @@ def _delivery_rate(raw: dict[str, Any]) -> int:
     if not 1 <= rate <= 1000:
         raise ConfigError("delivery.rate_per_second: must be between 1 and 1000")
     return rate
+
+
+def _per_chat_rate(raw: dict[str, Any]) -> float | None:
+    """Telegram's guidance of about one message a second per chat; 0 turns it off."""
+    rate = raw.get("delivery", {}).get("per_chat_per_second", 1)
+    if rate == 0:
+        return None
+    if not 0.01 <= rate <= 1000:
+        raise ConfigError("delivery.per_chat_per_second: must be 0 (off) or between 0.01 and 1000")
+    return float(rate)
+
+
+def _per_chat_burst(raw: dict[str, Any]) -> int:
+    burst = raw.get("delivery", {}).get("per_chat_burst", 3)
+    if not 1 <= burst <= 100:
+        raise ConfigError("delivery.per_chat_burst: must be between 1 and 100")
+    return burst
 
 
 def privacy_placeholder_warnings(settings: Settings) -> list[str]:

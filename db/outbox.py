@@ -19,10 +19,11 @@ claimed by someone else.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import and_, delete, exists, func, or_, select, update
+from sqlalchemy import and_, bindparam, delete, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -91,8 +92,19 @@ class Claimed:
     attempts: int
 
 
+@dataclass(frozen=True, slots=True)
+class SentRow:
+    """A claimed row the platform accepted, with when and under which message id."""
+
+    row: Claimed
+    at: datetime
+    platform_id: str
+
+
 class OutboxQueue:
-    """Delivery's side of the outbox; each method is one short transaction."""
+    """Delivery's side of the outbox; each method is one short transaction, urgent on
+    SQLite's writer turn (it goes before the events waiting) but for :meth:`next_due`,
+    the claims of bulk rows and, when asked, the recording of bulk rows sent."""
 
     def __init__(self, database: Database, owner: str, lease: timedelta) -> None:
         self.database = database
@@ -102,9 +114,30 @@ class OutboxQueue:
     async def claim(
         self, now: datetime, *, lane: str, limit: int, ids: list[int] | None = None
     ) -> list[Claimed]:
-        """Claim up to ``limit`` due rows of ``lane`` (or of ``ids``), oldest first."""
+        """Claim up to ``limit`` due rows of ``lane`` (or of ``ids``), oldest first; a
+        bulk claim is not urgent (people's events go first)."""
         if limit <= 0:
             return []
+        async with self.database.unit_of_work(urgent=lane == REPLY) as session:
+            return await self._claim(session, now, lane, limit, ids)
+
+    async def claim_together(
+        self, clock: Callable[[], datetime], collect: Callable[[], Sequence[int]], *, lane: str
+    ) -> list[Claimed]:
+        """Claim the due rows of the ids ``collect`` gives, in one transaction.
+
+        ``collect`` is called once the transaction has begun (on SQLite, once it has the
+        writer's turn), so ids handed in while it waited are claimed too.
+        """
+        async with self.database.unit_of_work(urgent=True) as session:
+            ids = list(collect())
+            if not ids:
+                return []
+            return await self._claim(session, clock(), lane, len(ids), ids)
+
+    async def _claim(
+        self, session: AsyncSession, now: datetime, lane: str, limit: int, ids: list[int] | None
+    ) -> list[Claimed]:
         earlier = aliased(OutboxMessage)
         claimable = and_(
             OutboxMessage.status == "pending",
@@ -129,49 +162,79 @@ class OutboxQueue:
         )
         if ids is not None:
             chosen = chosen.where(OutboxMessage.id.in_(ids))
-        async with self.database.unit_of_work() as session:
-            if session.bind.dialect.name == "postgresql":
-                chosen = chosen.with_for_update(skip_locked=True, of=OutboxMessage)
-            # A materialised CTE: as a plain ``IN (subquery)``, PostgreSQL may run the
-            # subquery more than once and claim more than ``limit`` rows.
-            picked = chosen.cte("picked").prefix_with("MATERIALIZED", dialect="postgresql")
-            result = await session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.id.in_(select(picked.c.id)), claimable)
-                .values(claimed_by=self.owner, lease_until=now + self.lease)
-                .returning(OutboxMessage.id)
+        if session.bind.dialect.name == "postgresql":
+            chosen = chosen.with_for_update(skip_locked=True, of=OutboxMessage)
+        # A materialised CTE: as a plain ``IN (subquery)``, PostgreSQL may run the
+        # subquery more than once and claim more than ``limit`` rows.
+        picked = chosen.cte("picked").prefix_with("MATERIALIZED", dialect="postgresql")
+        result = await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(select(picked.c.id)), claimable)
+            .values(claimed_by=self.owner, lease_until=now + self.lease)
+            .returning(OutboxMessage.id)
+        )
+        claimed_ids = sorted(result.scalars())
+        if not claimed_ids:
+            return []
+        rows = await session.execute(
+            select(OutboxMessage, ChannelAccount.channel, ChannelAccount.external_id)
+            .join(ChannelAccount, ChannelAccount.id == OutboxMessage.account_id)
+            .where(OutboxMessage.id.in_(claimed_ids))
+            .order_by(OutboxMessage.id)
+        )
+        return [
+            Claimed(
+                row.id,
+                row.account_id,
+                channel,
+                external_id,
+                row.lane,
+                row.content,
+                row.attempts,
             )
-            claimed_ids = sorted(result.scalars())
-            if not claimed_ids:
-                return []
-            rows = await session.execute(
-                select(OutboxMessage, ChannelAccount.channel, ChannelAccount.external_id)
-                .join(ChannelAccount, ChannelAccount.id == OutboxMessage.account_id)
-                .where(OutboxMessage.id.in_(claimed_ids))
-                .order_by(OutboxMessage.id)
-            )
-            return [
-                Claimed(
-                    row.id,
-                    row.account_id,
-                    channel,
-                    external_id,
-                    row.lane,
-                    row.content,
-                    row.attempts,
-                )
-                for row, channel, external_id in rows
-            ]
+            for row, channel, external_id in rows
+        ]
 
     async def sent(self, row: Claimed, now: datetime, platform_id: str) -> None:
         await self._finish(row, "sent", sent_at=now, platform_message_id=platform_id)
+
+    async def sent_together(
+        self, collect: Callable[[], Sequence[SentRow]], *, urgent: bool = True
+    ) -> None:
+        """Record rows as sent in one transaction, as :meth:`sent` does each.
+
+        ``collect`` is called once the transaction has begun (on SQLite, once it has the
+        writer's turn) and gives the rows: those sent while it waited are taken too.
+        """
+        async with self.database.unit_of_work(urgent=urgent) as session:
+            rows = collect()
+            if not rows:
+                return
+            table = OutboxMessage.__table__
+            await session.execute(
+                update(table)
+                .where(table.c.id == bindparam("row_id"))
+                .values(
+                    status="sent",
+                    attempts=table.c.attempts + 1,
+                    claimed_by=None,
+                    lease_until=None,
+                    sent_at=bindparam("at"),
+                    platform_message_id=bindparam("platform_id"),
+                ),
+                [
+                    {"row_id": sent.row.id, "at": sent.at, "platform_id": sent.platform_id}
+                    for sent in rows
+                ],
+            )
+            await _delete_emptied_accounts(session, {sent.row.account_id for sent in rows})
 
     async def failed(self, row: Claimed, reason: str) -> None:
         await self._finish(row, "failed", last_error=reason[:ERROR_MAX])
 
     async def blocked(self, account_id: int, now: datetime, reason: str) -> None:
         """The person blocked the bot: the account is unreachable, its pending rows blocked."""
-        async with self.database.unit_of_work() as session:
+        async with self.database.unit_of_work(urgent=True) as session:
             await session.execute(
                 update(ChannelAccount)
                 .where(ChannelAccount.id == account_id)
@@ -190,7 +253,7 @@ class OutboxQueue:
 
     async def retry(self, row_id: int, due_at: datetime, reason: str) -> None:
         """Try again at ``due_at``; the attempt is counted."""
-        async with self.database.unit_of_work() as session:
+        async with self.database.unit_of_work(urgent=True) as session:
             await session.execute(
                 update(OutboxMessage)
                 .where(OutboxMessage.id == row_id)
@@ -207,7 +270,7 @@ class OutboxQueue:
         """Give back rows claimed and not tried (the row before them must go first)."""
         if not row_ids:
             return
-        async with self.database.unit_of_work() as session:
+        async with self.database.unit_of_work(urgent=True) as session:
             await session.execute(
                 update(OutboxMessage)
                 .where(OutboxMessage.id.in_(row_ids), OutboxMessage.claimed_by == self.owner)
@@ -233,7 +296,7 @@ class OutboxQueue:
         The conversation deletes such an account at once, unless it still has replies to
         send (a goodbye after a refusal or an erasure): then it stays, empty, until here.
         """
-        async with self.database.unit_of_work() as session:
+        async with self.database.unit_of_work(urgent=True) as session:
             await session.execute(
                 update(OutboxMessage)
                 .where(OutboxMessage.id == row.id)
@@ -245,19 +308,24 @@ class OutboxQueue:
                     **values,
                 )
             )
-            pending = exists().where(
-                OutboxMessage.account_id == row.account_id, OutboxMessage.status == "pending"
-            )
-            dialogue = exists().where(DialogueState.account_id == row.account_id)
-            await session.execute(
-                delete(ChannelAccount).where(
-                    ChannelAccount.id == row.account_id,
-                    ChannelAccount.participant_id.is_(None),
-                    ChannelAccount.locale.is_(None),
-                    ~pending,
-                    ~dialogue,
-                )
-            )
+            await _delete_emptied_accounts(session, {row.account_id})
+
+
+async def _delete_emptied_accounts(session: AsyncSession, account_ids: set[int]) -> None:
+    """Delete those of the accounts that hold nothing and have nothing pending."""
+    pending = exists().where(
+        OutboxMessage.account_id == ChannelAccount.id, OutboxMessage.status == "pending"
+    )
+    dialogue = exists().where(DialogueState.account_id == ChannelAccount.id)
+    await session.execute(
+        delete(ChannelAccount).where(
+            ChannelAccount.id.in_(account_ids),
+            ChannelAccount.participant_id.is_(None),
+            ChannelAccount.locale.is_(None),
+            ~pending,
+            ~dialogue,
+        )
+    )
 
 
 async def purge_finished_replies(database: Database, before: datetime) -> int:

@@ -14,6 +14,7 @@ import fcntl
 import os
 import re
 import socket
+from collections import deque
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -256,6 +257,46 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+class WriterTurns:
+    """One holder at a time, first come first served, urgent waiters before the others."""
+
+    def __init__(self) -> None:
+        self._held = False
+        self._urgent: deque[asyncio.Future[None]] = deque()
+        self._others: deque[asyncio.Future[None]] = deque()
+
+    @contextlib.asynccontextmanager
+    async def turn(self, urgent: bool = False) -> AsyncIterator[None]:
+        await self._take(urgent)
+        try:
+            yield
+        finally:
+            self._hand_on()
+
+    async def _take(self, urgent: bool) -> None:
+        if not self._held:
+            self._held = True
+            return
+        waiter = asyncio.get_running_loop().create_future()
+        (self._urgent if urgent else self._others).append(waiter)
+        try:
+            await waiter
+        except asyncio.CancelledError:
+            if waiter.done() and not waiter.cancelled():
+                self._hand_on()
+            raise
+
+    def _hand_on(self) -> None:
+        """Give the turn to the next waiter still waiting, else free it."""
+        for line in (self._urgent, self._others):
+            while line:
+                waiter = line.popleft()
+                if not waiter.done():
+                    waiter.set_result(None)
+                    return
+        self._held = False
+
+
 def alembic_config(connection: Connection | None = None) -> AlembicConfig:
     config = AlembicConfig()
     config.set_main_option("script_location", str(MIGRATIONS))
@@ -282,7 +323,7 @@ class Database:
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
-        self._sqlite_writer = asyncio.Lock() if self.dialect == "sqlite" else None
+        self._sqlite_writer = WriterTurns() if self.dialect == "sqlite" else None
 
     @property
     def dialect_of_url(self) -> str:
@@ -369,13 +410,15 @@ class Database:
             await connection.run_sync(_migrate, command.downgrade, revision)
 
     @contextlib.asynccontextmanager
-    async def unit_of_work(self) -> AsyncIterator[AsyncSession]:
+    async def unit_of_work(self, *, urgent: bool = False) -> AsyncIterator[AsyncSession]:
         """A session whose changes are committed together, or not at all.
 
         SQLite has one writer at a time; queueing units of work in the process keeps
         concurrent ones from colliding on its lock and sleeping in its busy handler. So on
         SQLite the units of work of one process run one after the other, whole: two events
-        of one person can never interleave there (one process per SQLite file).
+        of one person can never interleave there (one process per SQLite file). An
+        ``urgent`` one (delivery's short claims and outcomes) goes before those waiting,
+        so a committed reply is not sent only after every event queued behind it.
 
         A unit of work opened inside another of the same database, in the same task, raises
         :class:`NestedUnitOfWork` at once instead of waiting forever for the writer turn.
@@ -389,7 +432,7 @@ class Database:
             )
         token = _OPEN_UNITS.set(open_units | {key})
         try:
-            async with self._writer_turn(), self._sessions() as session:
+            async with self._writer_turn(urgent), self._sessions() as session:
                 try:
                     yield session
                     await session.commit()
@@ -399,8 +442,10 @@ class Database:
         finally:
             _OPEN_UNITS.reset(token)
 
-    def _writer_turn(self) -> contextlib.AbstractAsyncContextManager:
-        return self._sqlite_writer if self._sqlite_writer is not None else contextlib.nullcontext()
+    def _writer_turn(self, urgent: bool) -> contextlib.AbstractAsyncContextManager:
+        if self._sqlite_writer is None:
+            return contextlib.nullcontext()
+        return self._sqlite_writer.turn(urgent)
 
     async def close(self) -> None:
         await self.engine.dispose()

@@ -8,18 +8,28 @@ talks to it as it would to Telegram. Tests push updates as a person would send t
 The ``wait_for_*`` methods block the calling thread; from an async test run them with
 ``await asyncio.to_thread(server.wait_for_messages, chat_id, 1)`` so the bot's event loop
 keeps running.
+
+For benchmarks it can play the network and Telegram's limit: ``latency_ms`` is the round
+trip of each call (half before the call is handled, half before its answer goes out, in
+the call's own thread, so other calls are not held), and ``rate_limit`` answers 429 with a
+``retry_after`` to a sendMessage past that many in any sliding ``rate_window_s``. Both are
+off by default. Run alone (``python tests/fake_telegram.py --latency-ms 100 --rate-limit
+30 --port 8081``) it serves until Ctrl-C, for a bot pointed at it by hand.
 """
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import copy
 import json
+import math
 import re
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -82,8 +92,20 @@ class FakeTelegramServer:
         *,
         fail_methods: Iterable[str] = (),
         blocked_chats: Iterable[int] = (),
+        latency_ms: float = 0.0,
+        rate_limit: int | None = None,
+        rate_window_s: float = 1.0,
+        port: int = 0,
     ) -> None:
         self.token = token
+        self.latency_ms = latency_ms
+        self.rate_limit = rate_limit
+        """At most this many sendMessage in any ``rate_window_s``; None: no limit."""
+        self.rate_window_s = rate_window_s
+        self.port = port
+        self._accepted_sends: deque[float] = deque()
+        self._send_log: list[tuple[float, int, int]] = []
+        self._http_429 = 0
         self.bot_id = int(token.partition(":")[0])
         self.fail_methods: set[str] = set(fail_methods)
         self.blocked_chats: set[int] = set(blocked_chats)
@@ -122,7 +144,7 @@ class FakeTelegramServer:
 
     def start(self) -> FakeTelegramServer:
         self._closing = False
-        self._httpd = _HttpServer(("127.0.0.1", 0), _Handler, self)
+        self._httpd = _HttpServer(("127.0.0.1", self.port), _Handler, self)
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         )
@@ -227,6 +249,12 @@ class FakeTelegramServer:
             self._pending.append(_Pending(update, redelivered=True))
             self._condition.notify_all()
 
+    @contextlib.contextmanager
+    def at_once(self) -> Iterator[None]:
+        """Updates pushed inside are all delivered by the same getUpdates answer."""
+        with self._condition:
+            yield
+
     def limit_rate(self, chat_id: int, retry_after: int, times: int = 1) -> None:
         """The next ``times`` sends to the chat answer 429 Too Many Requests, retry_after."""
         with self._condition:
@@ -266,6 +294,22 @@ class FakeTelegramServer:
         """Messages as sent to the chat (later edits not applied), with the markup sent."""
         with self._condition:
             return copy.deepcopy(self._sent.get(chat_id, []))
+
+    def count_sent(self, chat_id: int) -> int:
+        """How many messages were sent to the chat (cheap: nothing is copied)."""
+        with self._condition:
+            return len(self._sent.get(chat_id, ()))
+
+    def send_log(self) -> list[tuple[float, int, int]]:
+        """``(time.monotonic() when accepted, chat id, message id)`` of each message sent."""
+        with self._condition:
+            return list(self._send_log)
+
+    @property
+    def http_429(self) -> int:
+        """How many sendMessage the global rate limit answered with 429."""
+        with self._condition:
+            return self._http_429
 
     def message(self, message_id: int) -> Json:
         """A message the bot sent, as it is now (edits applied)."""
@@ -321,8 +365,28 @@ class FakeTelegramServer:
                 raise ApiError(HTTPStatus.NOT_FOUND, "Not Found")
             if method in self.fail_methods:
                 raise ApiError(HTTPStatus.BAD_REQUEST, f"Bad Request: {method} failed on purpose")
+            if method.lower() == "sendmessage":
+                self._within_rate_limit()
         with self._condition:
             return implementation(params)
+
+    def _within_rate_limit(self) -> None:
+        """Count a sendMessage in the sliding window, or answer 429 as Telegram does."""
+        if self.rate_limit is None:
+            return
+        now = time.monotonic()
+        window = self._accepted_sends
+        while window and window[0] <= now - self.rate_window_s:
+            window.popleft()
+        if len(window) >= self.rate_limit:
+            self._http_429 += 1
+            retry_after = max(1, math.ceil(window[0] + self.rate_window_s - now))
+            raise ApiError(
+                HTTPStatus.TOO_MANY_REQUESTS,
+                f"Too Many Requests: retry after {retry_after}",
+                {"retry_after": retry_after},
+            )
+        window.append(now)
 
     def _delete_webhook(self, params: Json) -> bool:
         if params.get("drop_pending_updates"):
@@ -371,6 +435,7 @@ class FakeTelegramServer:
         if markup and "inline_keyboard" in markup:
             message["reply_markup"] = markup
         self._messages[message["message_id"]] = message
+        self._send_log.append((time.monotonic(), chat_id, message["message_id"]))
         as_seen = {**copy.deepcopy(message), "reply_markup": markup} if markup else message
         self._sent.setdefault(chat_id, []).append(copy.deepcopy(as_seen))
         return copy.deepcopy(message)
@@ -531,6 +596,7 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         match = _PATH.match(url.path)
         try:
+            self._travel()
             if match is None:
                 raise ApiError(HTTPStatus.NOT_FOUND, "Not Found")
             params = parse_parameters(self.headers.get_content_type(), body, url.query)
@@ -542,7 +608,13 @@ class _Handler(BaseHTTPRequestHandler):
             status, payload = error.code, _failure(error)
         else:
             status, payload = HTTPStatus.OK, {"ok": True, "result": result}
+        self._travel()
         self._respond(status, payload)
+
+    def _travel(self) -> None:
+        """Half the round trip: the request on its way in, or the answer on its way out."""
+        if self.server.api.latency_ms > 0:
+            time.sleep(self.server.api.latency_ms / 2000)
 
     def _respond(self, status: int, payload: Json) -> None:
         data = json.dumps(payload, ensure_ascii=False).encode()
@@ -570,3 +642,29 @@ def _menu_key(params: Json) -> tuple[int | None, str]:
         scope = json.loads(scope)
     chat = int(scope["chat_id"]) if scope.get("type") == "chat" else None
     return chat, params.get("language_code") or ""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Serve the fake Bot API until Ctrl-C.")
+    parser.add_argument("--port", type=int, default=8081)
+    parser.add_argument("--latency-ms", type=float, default=0.0, help="round trip per call")
+    parser.add_argument("--rate-limit", type=int, help="sendMessage allowed in any second")
+    parser.add_argument("--token", default=DEFAULT_TOKEN)
+    arguments = parser.parse_args()
+    server = FakeTelegramServer(
+        arguments.token,
+        latency_ms=arguments.latency_ms,
+        rate_limit=arguments.rate_limit,
+        port=arguments.port,
+    ).start()
+    print(f"fake Bot API at {server.base_url} (token {server.token}); Ctrl-C to stop", flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        print(f"stopped; {server.http_429} answers were 429", flush=True)
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -116,6 +116,18 @@ BAD = [
         GOOD.replace("rate_per_second = 30", "rate_per_second = '30'"),
         "delivery.rate_per_second: must be",
     ),
+    (
+        GOOD.replace("per_chat_per_second = 1", "per_chat_per_second = -1"),
+        "delivery.per_chat_per_second: must be 0 (off) or between 0.01 and 1000",
+    ),
+    (
+        GOOD.replace("per_chat_per_second = 1", 'per_chat_per_second = "1"'),
+        "delivery.per_chat_per_second: must be a number, not a string",
+    ),
+    (
+        GOOD.replace("per_chat_burst = 3", "per_chat_burst = 0"),
+        "delivery.per_chat_burst: must be between 1 and 100",
+    ),
 ]
 
 
@@ -239,6 +251,18 @@ def test_absolute_and_postgresql_urls_are_kept(tmp_path):
     for url in (f"sqlite:///{tmp_path}/a.db", "postgresql://postgres:pw@127.0.0.1:5432/x"):
         text = GOOD.replace('url = "sqlite:///tawasul.db"', f'url = "{url}"')
         assert load_settings(write(tmp_path, text), environ={}).database_url == url
+
+
+def test_the_pace_per_chat_is_read_defaults_to_telegrams_guidance_and_can_be_off(tmp_path):
+    defaults = load_settings(environ={})
+    assert (defaults.delivery_per_chat_per_second, defaults.delivery_per_chat_burst) == (1.0, 3)
+    slower = GOOD.replace("per_chat_per_second = 1", "per_chat_per_second = 0.5").replace(
+        "per_chat_burst = 3", "per_chat_burst = 2"
+    )
+    settings = load_settings(write(tmp_path, slower), environ={})
+    assert (settings.delivery_per_chat_per_second, settings.delivery_per_chat_burst) == (0.5, 2)
+    off = GOOD.replace("per_chat_per_second = 1", "per_chat_per_second = 0")
+    assert load_settings(write(tmp_path, off), environ={}).delivery_per_chat_per_second is None
 
 
 def test_the_delivery_rate_is_read_and_defaults_to_telegrams_30(tmp_path):

@@ -341,12 +341,140 @@ async def until(condition) -> None:
     raise AssertionError("never happened")
 
 
+class Gated:
+    """A sender whose sends wait until :meth:`let_through` lets them, then succeed."""
+
+    def __init__(self) -> None:
+        self._passes = asyncio.Semaphore(0)
+        self.waiting = 0
+        self.returned = 0
+
+    def let_through(self, count: int) -> None:
+        for _ in range(count):
+            self._passes.release()
+
+    async def send(self, external_id, message):
+        self.waiting += 1
+        await self._passes.acquire()
+        self.returned += 1
+        return Sent(external_id)
+
+
+async def test_replies_sent_while_a_record_waits_for_the_writer_are_recorded_with_it(bot, clock):
+    app, _sender = bot
+    if app.database.dialect != "sqlite":
+        pytest.skip("the writer's turn is SQLite's; PostgreSQL has no queue to join")
+    gated = Gated()
+    sending = app.delivery({"telegram": gated}, sleep=clock.sleep)
+    recorded: list[int] = []
+    record = sending.queue.sent_together
+
+    async def counted(collect, **options):
+        def collected():
+            rows = collect()
+            recorded.append(len(rows))
+            return rows
+
+        await record(collected, **options)
+
+    sending.queue.sent_together = counted
+    written = [await app.conversation.handle(start(9100 + n, f"u{n}")) for n in range(5)]
+    sends = asyncio.gather(*(sending.send_now(rows) for rows in written))
+    await until(lambda: gated.waiting == 5)
+    writer_held, release = asyncio.Event(), asyncio.Event()
+
+    async def hold_the_writer() -> None:
+        async with app.database.unit_of_work():
+            writer_held.set()
+            await release.wait()
+
+    holder = asyncio.create_task(hold_the_writer())
+    await writer_held.wait()
+    for sent in range(1, 6):  # one after the other, each joining the record that waits
+        gated.let_through(1)
+        await until(lambda sent=sent: gated.returned == sent)
+        for _ in range(10):
+            await asyncio.sleep(0)
+    release.set()
+    await asyncio.wait_for(asyncio.gather(sends, holder), 10)
+
+    assert recorded == [5], "one transaction for the five"
+    assert {row.status for row in await rows(app)} == {"sent"}
+
+
+async def test_replies_committed_while_a_claim_waits_for_the_writer_are_claimed_with_it(bot, clock):
+    app, _sender = bot
+    if app.database.dialect != "sqlite":
+        pytest.skip("the writer's turn is SQLite's; PostgreSQL has no queue to join")
+    gated = Gated()
+    sending = app.delivery({"telegram": gated}, sleep=clock.sleep)
+    claimed: list[int] = []
+    claim = sending.queue.claim_together
+
+    async def counted(clock, collect, **options):
+        def collected():
+            ids = collect()
+            claimed.append(len(ids))
+            return ids
+
+        return await claim(clock, collected, **options)
+
+    sending.queue.claim_together = counted
+    written = [await app.conversation.handle(start(9200 + n, f"c{n}")) for n in range(5)]
+    writer_held, release = asyncio.Event(), asyncio.Event()
+
+    async def hold_the_writer() -> None:
+        async with app.database.unit_of_work():
+            writer_held.set()
+            await release.wait()
+
+    holder = asyncio.create_task(hold_the_writer())
+    await writer_held.wait()
+    sends = []
+    for rows_written in written:  # one after the other, each joining the claim that waits
+        sends.append(asyncio.create_task(sending.send_now(rows_written)))
+        for _ in range(10):
+            await asyncio.sleep(0)
+    release.set()
+    await until(lambda: gated.waiting == 5)
+    gated.let_through(5)
+    await asyncio.wait_for(asyncio.gather(*sends, holder), 10)
+
+    assert claimed == [5], "one claim for the five"
+
+
+async def test_the_next_batch_is_claimed_while_the_last_is_being_sent(bot, clock):
+    app, _sender = bot
+    await bulk_to_new_people(app, clock, broadcast=3, first=30_000, count=4)
+    gated = Gated()
+    sending = app.delivery({"telegram": gated}, DeliverySettings(batch=2), sleep=clock.sleep)
+    claimed: list[int] = []
+    both_claimed = asyncio.Event()
+    claim = sending.queue.claim
+
+    async def counted(*arguments, **options):
+        rows = await claim(*arguments, **options)
+        claimed.extend(row.id for row in rows)
+        if len(claimed) == 4:
+            both_claimed.set()
+        return rows
+
+    sending.queue.claim = counted
+    dispatching = asyncio.create_task(sending.run_once())
+    await asyncio.wait_for(both_claimed.wait(), 10)
+    assert gated.returned == 0, "while no send of the first batch has finished"
+    gated.let_through(4)
+
+    assert await asyncio.wait_for(dispatching, 10) == 4
+    assert {row.status for row in await rows(app)} == {"sent"}
+
+
 async def test_a_reply_does_not_wait_behind_a_broadcast(bot, clock):
     app, _sender = bot
     recorder = Recorder(hold=10)
     sending = app.delivery(
         {"telegram": recorder},
-        DeliverySettings(rate_per_s=10, burst=1, max_in_flight=1),
+        DeliverySettings(rate_per_s=10, bulk_burst=1, max_in_flight=1),
         sleep=clock.sleep,
     )
     await bulk_to_new_people(app, clock, broadcast=1, first=9000, count=60)
@@ -362,31 +490,36 @@ async def test_a_reply_does_not_wait_behind_a_broadcast(bot, clock):
 
 
 async def test_the_budget_spends_its_rate_and_serves_a_reply_before_earlier_bulk(clock):
-    from bot.delivery.budget import TokenBucket
+    from bot.delivery.budget import RateBudget
 
-    bucket = TokenBucket(rate=10, burst=1, clock=clock, sleep=clock.sleep)
+    budget = RateBudget(10, clock=clock, sleep=clock.sleep, bulk_burst=1)
+
+    async def send(lane: str) -> None:
+        async with budget.turn(lane):
+            pass
+
     began = clock()
     for _ in range(30):
-        await bucket.acquire(BULK)
+        await send(BULK)
     assert (clock() - began).total_seconds() == pytest.approx(2.9)
 
     order: list[str] = []
 
     async def take(lane: str, name: str) -> None:
-        await bucket.acquire(lane)
+        await send(lane)
         order.append(name)
 
     bulk = [asyncio.create_task(take(BULK, f"bulk{n}")) for n in range(5)]
     await asyncio.sleep(0)
     reply = asyncio.create_task(take("reply", "reply"))
     await asyncio.gather(*bulk, reply)
-    assert order.index("reply") <= 1, "the next token, or the one after if bulk had it already"
+    assert order.index("reply") <= 1, "the next place, or the one after if bulk had it already"
 
-    bucket.pause_bulk(clock() + dt.timedelta(seconds=5))
+    budget.pause_bulk(clock() + dt.timedelta(seconds=5))
     paused_at = clock()
-    await bucket.acquire("reply")
+    await send("reply")
     assert (clock() - paused_at).total_seconds() <= 0.1, "a 429 pauses bulk, not replies"
-    await bucket.acquire(BULK)
+    await send(BULK)
     assert (clock() - paused_at).total_seconds() >= 5
 
 
@@ -429,7 +562,7 @@ async def test_two_dispatchers_at_once_send_every_row_exactly_once(bot, clock):
 
     people = await bulk_to_new_people(app, clock, broadcast=2, first=20_000, count=400)
     counter = Counter()
-    settings = DeliverySettings(rate_per_s=10_000, burst=10_000, batch=50)
+    settings = DeliverySettings(rate_per_s=10_000, batch=50)
     first, second = (
         app.delivery({"telegram": counter}, settings, sleep=clock.sleep) for _ in range(2)
     )

@@ -150,6 +150,25 @@ async def test_tapping_a_button_answers_it_sends_the_choice_and_closes_the_keybo
     assert "reply_markup" not in edit
 
 
+async def test_the_keyboard_is_closed_while_the_core_works_on_the_tap(telegram):
+    """Closing it is a round trip beside the core's work, not one more after it."""
+
+    class SlowCore(FakeConversation):
+        async def handle(self, inbound: Inbound) -> list[Outgoing]:
+            if inbound.kind is InboundKind.CHOICE:
+                await asyncio.to_thread(telegram.wait_for_calls, "editMessageText", 1, 5.0)
+            return await super().handle(inbound)
+
+    core = SlowCore(
+        lambda inbound: [Reply("تم") if inbound.kind is InboundKind.CHOICE else Reply("؟", REGIONS)]
+    )
+    async with running(telegram, core):
+        telegram.push_text(AMINA, "الجهة")
+        [question] = await bot_says(telegram, AMINA, 1)
+        telegram.push_callback(AMINA, question["message_id"], "region:1")
+        assert texts(await bot_says(telegram, AMINA, 2)) == ["؟", "تم"]
+
+
 async def test_a_failed_edit_is_logged_and_the_answer_still_sent(telegram, caplog):
     telegram.fail_methods.add("editMessageText")
     core = FakeConversation(

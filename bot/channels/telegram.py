@@ -9,6 +9,7 @@ holds no business logic and lets no Telegram type reach the core.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -224,14 +225,21 @@ class TelegramChannel:
         await self._deliver(await self._conversation.handle(inbound))
 
     async def _on_callback(self, bot: Bot, update: Update, query: CallbackQuery) -> None:
-        await _answer(query, update.update_id)
+        """Answer the tap, then hand the choice to the core and send what it wrote; the
+        keyboard is closed meanwhile (its round trip beside theirs, not after them),
+        before the core's answer goes out."""
         if query.data is None:
+            await _answer(query, update.update_id)
             return
-        external_id = str(query.from_user.id)
-        key = clean_inbound_text(query.data)
-        inbound = Inbound.choice(CHANNEL, external_id, key, str(update.update_id))
-        outgoing = await self._conversation.handle(inbound)
-        await _close_keyboard(query)
+        closing = asyncio.ensure_future(_close_keyboard(query))
+        try:
+            await _answer(query, update.update_id)
+            external_id = str(query.from_user.id)
+            key = clean_inbound_text(query.data)
+            inbound = Inbound.choice(CHANNEL, external_id, key, str(update.update_id))
+            outgoing = await self._conversation.handle(inbound)
+        finally:
+            await closing
         await self._deliver(outgoing)
 
 
@@ -266,7 +274,10 @@ async def _answer(query: CallbackQuery, update_id: int) -> None:
 
 
 async def _close_keyboard(query: CallbackQuery) -> None:
-    """Write the tapped choice under the question and drop its buttons: no second tap."""
+    """Write the tapped choice under the question and drop its buttons: no second tap.
+
+    It needs nothing from the core (the label is the tapped button's), so it runs while
+    the core works."""
     message = query.message
     if not isinstance(message, Message):
         return

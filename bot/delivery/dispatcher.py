@@ -4,7 +4,8 @@ The database is the source of truth. The fast path claims the rows one transacti
 wrote and sends them at once; anything it did not send (a crash, an error, a rate
 limit) is still pending and the dispatcher takes it: it is woken by APScheduler at the
 next due time and sweeps every ``sweep_s`` seconds anyway. Each outcome is recorded
-in a short unit of work of its own.
+in a short unit of work of its own; the fast path's claims, and the rows sent, that
+come while such a unit of work waits for its turn on the database join it.
 
 Policies:
 
@@ -22,28 +23,38 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Generic, TypeVar
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.delivery.budget import Sleep, TokenBucket
+from bot.delivery.budget import RateBudget, Sleep
 from bot.delivery.ports import Blocked, Failed, Outcome, RetryLater, Sender, Sent, Unknown
-from db.outbox import BULK, REPLY, Claimed, OutboxQueue
+from db.outbox import BULK, REPLY, Claimed, OutboxQueue, SentRow
 from db.session import Database
 from handlers.messages import Outgoing, from_content
 
 log = logging.getLogger("tawasul.delivery")
+T = TypeVar("T")
+R = TypeVar("R")
 SWEEP_JOB = "outbox_sweep"
+BATCHES_IN_HAND = 2
 WAKE_JOB = "outbox_wake"
 
 
 @dataclass(frozen=True)
 class DeliverySettings:
-    rate_per_s: float = 30.0
-    """Messages per second for the whole bot, both lanes (Telegram allows about 30)."""
-    burst: float = 30.0
+    rate_per_s: int = 30
+    """Messages in any second for the whole bot, both lanes (Telegram allows about 30)."""
+    window_margin_s: float = 0.03
+    """Added to the second the budget counts in, for what the round trips do not show."""
+    bulk_burst: float = 3.0
+    """Bulk places the budget may grant at once, to make up grants the event loop made late."""
+    chat_rate_per_s: float | None = 1.0
+    """Messages per second to one chat once its burst is spent (None: not limited)."""
+    chat_burst: int = 3
     batch: int = 100
     max_in_flight: int = 32
     """Bulk sends under way or not yet recorded at once; replies are never held by it."""
@@ -73,8 +84,27 @@ class Delivery:
         self.clock = clock
         self.owner = owner or f"tawasul-{uuid.uuid4().hex[:12]}"
         self.queue = OutboxQueue(database, self.owner, timedelta(seconds=settings.lease_s))
-        self.budget = TokenBucket(settings.rate_per_s, settings.burst, clock, sleep)
+        self.budget = RateBudget(
+            settings.rate_per_s,
+            clock,
+            sleep,
+            window_s=1 + settings.window_margin_s,
+            bulk_burst=settings.bulk_burst,
+            chat_rate=settings.chat_rate_per_s,
+            chat_burst=settings.chat_burst,
+        )
         self._in_flight = asyncio.Semaphore(settings.max_in_flight)
+        self._claims = _Together[int, list[Claimed]](
+            lambda collect: self.queue.claim_together(clock, collect, lane=REPLY)
+        )
+        self._sent = {
+            lane: _Together[SentRow, None](
+                lambda collect, urgent=lane == REPLY: self.queue.sent_together(
+                    collect, urgent=urgent
+                )
+            )
+            for lane in (REPLY, BULK)
+        }
         self._sweeping = asyncio.Lock()
         self._scheduler: AsyncIOScheduler | None = None
 
@@ -84,25 +114,40 @@ class Delivery:
         """Send the rows a transaction just committed; what fails stays for the dispatcher."""
         if not outgoing:
             return
-        ids = [item.outbox_id for item in outgoing]
-        rows = await self.queue.claim(self.clock(), lane=REPLY, limit=len(ids), ids=ids)
-        await self._send_in_order(rows)
+        ids = {item.outbox_id for item in outgoing}
+        claimed = await self._claims.join(list(ids))
+        await self._send_in_order([row for row in claimed if row.id in ids])
 
     # the dispatcher
 
     async def run_once(self) -> int:
-        """Send every due row, replies first; return how many rows were tried."""
+        """Send every due row, replies first; return how many rows were tried.
+
+        The next batch is claimed while the last one is being sent (two in hand at
+        most), so the budget is never idle between batches. A person's row is never
+        claimed while an earlier one of theirs is held, so their order is kept.
+        """
         async with self._sweeping:
             tried = 0
-            while True:
-                now = self.clock()
-                rows = await self.queue.claim(now, lane=REPLY, limit=self.settings.batch)
-                if not rows:
-                    rows = await self.queue.claim(now, lane=BULK, limit=self.settings.batch)
-                if not rows:
-                    return tried
-                tried += len(rows)
-                await self._send_in_order(rows)
+            sending: set[asyncio.Task[None]] = set()
+            try:
+                while True:
+                    now = self.clock()
+                    rows = await self.queue.claim(now, lane=REPLY, limit=self.settings.batch)
+                    if not rows:
+                        rows = await self.queue.claim(now, lane=BULK, limit=self.settings.batch)
+                    if rows:
+                        tried += len(rows)
+                        sending.add(asyncio.ensure_future(self._send_in_order(rows)))
+                        if len(sending) < BATCHES_IN_HAND:
+                            continue
+                    if not sending:
+                        return tried
+                    done, sending = await asyncio.wait(sending, return_when=asyncio.FIRST_COMPLETED)
+                    for batch in done:
+                        batch.result()
+            finally:
+                await asyncio.gather(*sending, return_exceptions=True)
 
     def start(self) -> None:
         """Sweep every ``sweep_s`` and at the next due time; call from a running loop."""
@@ -175,12 +220,15 @@ class Delivery:
             log.error("no sender for channel %s: row %s left pending", row.channel, row.id)
             await self.queue.release([row.id])
             return False
-        await self.budget.acquire(row.lane)
         if row.lane == BULK:
             # Held until the outcome is recorded: a crash repeats at most this many sends.
             async with self._in_flight:
-                return await self._record(row, await self._call(sender, row))
-        return await self._record(row, await self._call(sender, row))
+                async with self.budget.turn(row.lane, row.account_id):
+                    outcome = await self._call(sender, row)
+                return await self._record(row, outcome)
+        async with self.budget.turn(row.lane, row.account_id):
+            outcome = await self._call(sender, row)
+        return await self._record(row, outcome)
 
     async def _call(self, sender: Sender, row: Claimed) -> Outcome:
         """The sender's outcome; a sender that raises is a retry, logged with its type only."""
@@ -194,7 +242,7 @@ class Delivery:
         now = self.clock()
         match outcome:
             case Sent(platform_id):
-                await self.queue.sent(row, now, platform_id)
+                await self._sent[row.lane].join([SentRow(row, now, platform_id)])
                 return True
             case Failed(reason):
                 log.warning("row %s failed for good: %s", row.id, reason)
@@ -228,3 +276,33 @@ class Delivery:
         log.info("row %s retried in %.1f s: %s", row.id, delay, outcome.reason)
         await self.queue.retry(row.id, due, outcome.reason)
         return False
+
+
+class _Together(Generic[T, R]):
+    """Calls that share one transaction: whoever comes while the last one still waits for
+    its turn on the database joins it. Each caller gets the shared result once it is done.
+
+    ``run`` is given a function that hands over the items gathered so far; it calls it
+    once its transaction has begun, and items after that start the next one.
+    """
+
+    def __init__(self, run: Callable[[Callable[[], list[T]]], Awaitable[R]]) -> None:
+        self._run = run
+        self._items: list[T] = []
+        self._running: asyncio.Future[R] | None = None
+
+    async def join(self, items: Sequence[T]) -> R:
+        self._items.extend(items)
+        if self._running is None:
+            self._running = asyncio.ensure_future(self._run(self._collect))
+            self._running.add_done_callback(self._ended)
+        return await asyncio.shield(self._running)
+
+    def _collect(self) -> list[T]:
+        items, self._items, self._running = self._items, [], None
+        return items
+
+    def _ended(self, running: asyncio.Future[R]) -> None:
+        """A run that failed before it collected: its items wait for the next one."""
+        if self._running is running:
+            self._running = None

@@ -1,0 +1,335 @@
+"""A broadcast to many registered participants, against a strict 30/s: how close to the
+limit, with nothing lost, nothing twice, no 429, and people registering meanwhile?
+
+Run by hand: ``python bench/broadcast.py [--sizes 1000 5000] [--latency-ms 100]``.
+Each ``telegram-N`` case seeds N registered participants straight into a fresh SQLite
+database, starts ``tawasul run`` against the fake Bot API server (``--latency-ms`` round
+trip, 429 past ``--limit`` sendMessage in any second), and queues the broadcast with
+``tawasul broadcast --yes``; the running bot's dispatcher sends it. From that moment 50
+new people register (one every 0.2 s, each answering ``--think-s`` after the bot's
+last message, as a person reading it would), and the time from each of their messages
+to the bot's first answer is measured at the fake.
+
+``seconds`` runs from the broadcast's commit to its last copy accepted by the fake;
+``rate_per_s`` counts every message the fake accepted in that time, the registrants'
+replies included (they share the limit), ``bulk_per_s`` the broadcast alone.
+
+``peer-telegram-1000`` is python-telegram-bot's ``ExtBot`` with ``AIORateLimiter
+(max_retries=3)`` sending 1,000 messages at once (``peer-retries0-…``: ``max_retries=0``,
+the library's default), timed from its first send to its last copy accepted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from running_bot import (
+    BENCH,
+    BotProcess,
+    FakeTelegramServer,
+    bot_environment,
+    percentile,
+    start_tawasul,
+    tawasul,
+    wait_for,
+    write_config,
+)
+
+FIRST_RECIPIENT = 10_000_000
+FIRST_REGISTRANT = 40_000_000
+TEXT = "اجتماع الغد على الساعة التاسعة"
+REGISTRATION = [
+    ("text", "/start", 1),
+    ("tap", "lang:ar", 2),
+    ("text", "فاطمة الزهراء العلوي", 1),
+    ("text", "بركان", 1),
+    ("text", "1", 1),
+    ("text", "مكلفة بالتعاون", 1),
+    ("text", "0612345678", 1),
+    ("text", "fz@example.ma", 1),
+    ("tap", "agree", 1),
+    ("tap", "confirm", 2),
+]
+"""What a registrant sends, and how many messages the bot answers each with."""
+
+
+def keep_participants(config: Path) -> Path:
+    """The longest retention: the shipped event (13 November 2024) may be long past, and
+    the bot would erase the seeded participants at start."""
+    text = config.read_text("utf-8")
+    kept = re.sub(r"(?m)^retention_months = \d+$", "retention_months = 120", text)
+    if kept == text:
+        raise SystemExit("no [privacy] retention_months line in the shipped configuration")
+    config.write_text(kept, "utf-8")
+    return config
+
+
+async def seed(config: Path, count: int) -> None:
+    """``count`` participants registered for the event, each with a Telegram account."""
+    from sqlalchemy import func, insert, select
+
+    from bot.bootstrap import migrate
+    from bot.config import load_settings
+    from db.models import ChannelAccount, Collectivity, EventRegistration, Participant
+    from db.session import Database
+
+    settings = load_settings(config, environ={})
+    database = Database(settings.database_url)
+    now = datetime.now(UTC)
+    try:
+        event_id = await migrate(database, settings, now)
+        async with database.unit_of_work() as session:
+            collectivity = await session.scalar(select(func.min(Collectivity.id)))
+            first = (await session.scalar(select(func.max(Participant.id))) or 0) + 1
+            ids = range(first, first + count)
+            await session.execute(
+                insert(Participant),
+                [
+                    {
+                        "id": pid,
+                        "full_name": f"Participant {pid}",
+                        "collectivity_id": collectivity,
+                        "position": "Point focal",
+                        "locale": "ar",
+                        "consented_at": now,
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                    for pid in ids
+                ],
+            )
+            await session.execute(
+                insert(EventRegistration),
+                [
+                    {"event_id": event_id, "participant_id": pid, "registered_at": now}
+                    for pid in ids
+                ],
+            )
+            await session.execute(
+                insert(ChannelAccount),
+                [
+                    {
+                        "channel": "telegram",
+                        "external_id": str(FIRST_RECIPIENT + n),
+                        "participant_id": pid,
+                        "locale": "ar",
+                        "created_at": now,
+                    }
+                    for n, pid in enumerate(ids)
+                ],
+            )
+    finally:
+        await database.close()
+
+
+@dataclass
+class Registrant:
+    """One new person going through the registration, a step at a time."""
+
+    chat: int
+    starts_at: float
+    step: int = 0
+    expected: int = 0
+    pushed_at: float | None = None
+    next_at: float = 0.0
+    latencies: list[float] = field(default_factory=list)
+
+    @property
+    def done(self) -> bool:
+        return self.step >= len(REGISTRATION) and self.pushed_at is None
+
+
+def push_step(server: FakeTelegramServer, person: Registrant) -> None:
+    kind, value, answers = REGISTRATION[person.step]
+    person.expected = server.count_sent(person.chat) + answers
+    person.pushed_at = time.monotonic()
+    if kind == "text":
+        server.push_text(person.chat, value, first_name="Fatima")
+    else:
+        server.push_callback(person.chat, message_with_button(server, person.chat, value), value)
+    person.step += 1
+
+
+def message_with_button(server: FakeTelegramServer, chat: int, data: str) -> int:
+    for message in reversed(server.sent_messages(chat)):
+        rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
+        if any(button.get("callback_data") == data for row in rows for button in row):
+            return message["message_id"]
+    raise SystemExit(f"registrant {chat}: no button {data!r} was sent")
+
+
+def first_answer_at(server: FakeTelegramServer, chat: int, after: float) -> float:
+    return min(at for at, to, _ in server.send_log() if to == chat and at >= after)
+
+
+def run_registrations(server: FakeTelegramServer, people: list[Registrant], think_s: float):
+    """Drive every registrant from this one thread until all are done (or stuck 60 s)."""
+    deadline = time.monotonic() + 600
+    while not all(person.done for person in people):
+        now = time.monotonic()
+        if now > deadline:
+            raise SystemExit("the registrations did not finish in 10 minutes")
+        for person in people:
+            if person.pushed_at is not None:
+                if server.count_sent(person.chat) >= person.expected:
+                    answered = first_answer_at(server, person.chat, person.pushed_at)
+                    person.latencies.append(answered - person.pushed_at)
+                    person.pushed_at = None
+                    person.next_at = now + think_s
+                elif now - person.pushed_at > 60:
+                    raise SystemExit(f"registrant {person.chat}: no answer in 60 s")
+            elif person.step < len(REGISTRATION) and now >= max(person.starts_at, person.next_at):
+                push_step(server, person)
+        time.sleep(0.01)
+
+
+def copies(server: FakeTelegramServer, chats: range) -> tuple[dict[int, int], float]:
+    """Copies each recipient got, and when the last one was accepted."""
+    got = dict.fromkeys(chats, 0)
+    last = 0.0
+    for at, chat, _ in server.send_log():
+        if chat in got:
+            got[chat] += 1
+            last = max(last, at)
+    return got, last
+
+
+def tawasul_case(n: int, latency_ms: float, limit: int, people: int, think_s: float) -> dict:
+    recipients = range(FIRST_RECIPIENT, FIRST_RECIPIENT + n)
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        FakeTelegramServer(latency_ms=latency_ms, rate_limit=limit) as server,
+    ):
+        config = keep_participants(write_config(Path(folder)))
+        asyncio.run(seed(config, n))
+        bot = start_tawasul(server, config)
+        try:
+            queued = queue_broadcast(server, config)
+            registrants = [
+                Registrant(FIRST_REGISTRANT + i, starts_at=queued + 0.2 * i) for i in range(people)
+            ]
+            run_registrations(server, registrants, think_s)
+            wait_for(lambda: all(copies(server, recipients)[0].values()), timeout_s=n / 5 + 120)
+            wait_for(lambda: pending(config) == 0, timeout_s=60)
+            time.sleep(2)
+        finally:
+            bot.stop()
+        got, last = copies(server, recipients)
+        seconds = last - queued
+        accepted = sum(1 for at, _, _ in server.send_log() if queued <= at <= last)
+        latencies = sorted(t for person in registrants for t in person.latencies)
+        return {
+            "case": f"telegram-{n}",
+            "recipients": n,
+            "seconds": round(seconds, 2),
+            "rate_per_s": round(accepted / seconds, 2),
+            "bulk_per_s": round(n / seconds, 2),
+            "limit_per_s": limit,
+            "ratio": round(accepted / seconds / limit, 3),
+            "duplicates": sum(max(0, count - 1) for count in got.values()),
+            "lost": sum(1 for count in got.values() if count == 0),
+            "http_429": server.http_429,
+            "registrants": people,
+            "reply_p50_s": round(percentile(latencies, 0.5), 3),
+            "reply_p95_s": round(percentile(latencies, 0.95), 3),
+            "reply_max_s": round(latencies[-1], 3),
+        }
+
+
+def queue_broadcast(server: FakeTelegramServer, config: Path) -> float:
+    """Run ``tawasul broadcast --yes``; the moment it says the rows are written."""
+    command = tawasul(config, "broadcast", "--yes", "--text", TEXT)
+    process = subprocess.Popen(
+        command, env=bot_environment(server), stdout=subprocess.PIPE, text=True
+    )
+    queued = None
+    said = []
+    for line in process.stdout:
+        said.append(line.strip())
+        if " queued;" in line:
+            queued = time.monotonic()
+    if process.wait() != 0 or queued is None:
+        raise SystemExit(f"tawasul broadcast failed (exit {process.returncode}): {said}")
+    return queued
+
+
+def pending(config: Path) -> int:
+    """Rows of the broadcasts not sent yet, as ``tawasul broadcasts`` shows them."""
+    output = subprocess.run(
+        tawasul(config, "broadcasts"), capture_output=True, text=True, check=True
+    ).stdout
+    header, *rows = [line.split("\t") for line in output.splitlines()]
+    column = header.index("pending")
+    return sum(int(row[column]) for row in rows)
+
+
+def peer_case(n: int, latency_ms: float, limit: int, max_retries: int) -> dict:
+    recipients = range(FIRST_RECIPIENT, FIRST_RECIPIENT + n)
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        FakeTelegramServer(latency_ms=latency_ms, rate_limit=limit) as server,
+    ):
+        command = [
+            sys.executable,
+            str(BENCH / "peer_bot.py"),
+            "broadcast",
+            "--max-retries",
+            str(max_retries),
+            "--first",
+            str(FIRST_RECIPIENT),
+            "--count",
+            str(n),
+        ]
+        peer = BotProcess(command, server, Path(folder) / "peer.log")
+        if peer.process.wait(timeout=n + 120) != 0:
+            raise SystemExit(f"the peer failed: see {peer.log}")
+        summary = json.loads(peer.output().strip().splitlines()[-1])
+        peer.stop()
+        got, last = copies(server, recipients)
+        seconds = last - summary["started"]
+        delivered = sum(1 for count in got.values() if count)
+        name = "peer-telegram" if max_retries == 3 else f"peer-retries{max_retries}-telegram"
+        return {
+            "case": f"{name}-{n}",
+            "recipients": n,
+            "seconds": round(seconds, 2),
+            "rate_per_s": round(delivered / seconds, 2),
+            "limit_per_s": limit,
+            "ratio": round(delivered / seconds / limit, 3),
+            "duplicates": sum(max(0, count - 1) for count in got.values()),
+            "lost": n - delivered,
+            "http_429": server.http_429,
+        }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000])
+    parser.add_argument("--latency-ms", type=float, default=100.0)
+    parser.add_argument("--limit", type=int, default=30, help="sendMessage allowed per second")
+    parser.add_argument("--registrants", type=int, default=50)
+    parser.add_argument("--think-s", type=float, default=1.5, help="a registrant's pause")
+    parser.add_argument("--no-peer", action="store_true", help="only tawasul run")
+    arguments = parser.parse_args()
+    for n in arguments.sizes:
+        result = tawasul_case(
+            n, arguments.latency_ms, arguments.limit, arguments.registrants, arguments.think_s
+        )
+        print(json.dumps(result), flush=True)
+    if not arguments.no_peer:
+        for retries in (3, 0):
+            print(json.dumps(peer_case(1000, arguments.latency_ms, arguments.limit, retries)))
+
+
+if __name__ == "__main__":
+    main()
