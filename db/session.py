@@ -265,6 +265,10 @@ class WriterTurns:
         self._urgent: deque[asyncio.Future[None]] = deque()
         self._others: deque[asyncio.Future[None]] = deque()
 
+    def waiting(self) -> int:
+        """How many wait for their turn."""
+        return sum(not waiter.done() for line in (self._urgent, self._others) for waiter in line)
+
     @contextlib.asynccontextmanager
     async def turn(self, urgent: bool = False) -> AsyncIterator[None]:
         await self._take(urgent)

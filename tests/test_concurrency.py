@@ -51,7 +51,7 @@ class HeldAfterReading:
     async def _second_waits(self) -> bool:
         if self._database.dialect == "sqlite":
             writer = self._database._sqlite_writer
-            return writer is not None and writer.locked()
+            return writer is not None and writer.waiting() > 0
         async with self._database.engine.connect() as connection:
             waiting = await connection.scalar(
                 text(
