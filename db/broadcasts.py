@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -33,6 +33,7 @@ from db.models import (
     OutboxMessage,
     Participant,
     Region,
+    as_utc,
 )
 from db.outbox import BULK, Outbox
 from db.session import Database
@@ -217,14 +218,11 @@ async def listing(database: Database) -> list[Listed]:
         )
         listed = []
         for broadcast in broadcasts:
-            created = broadcast.created_at
-            if created.tzinfo is None:
-                created = created.replace(tzinfo=UTC)
             counts = await _counts(session, broadcast.id)
             listed.append(
                 Listed(
                     broadcast.id,
-                    created.astimezone(UTC),
+                    as_utc(broadcast.created_at),
                     broadcast.audience,
                     _progress(broadcast.recipients, counts),
                 )

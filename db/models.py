@@ -8,7 +8,7 @@ by (channel, external id): no platform type appears anywhere else.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import (
     JSON,
@@ -35,6 +35,11 @@ NAMING_CONVENTION = {
 COLLECTIVITY_KINDS = ("region", "prefecture", "province", "commune")
 LABEL_MAX = 250
 ALIASES_MAX = 1000
+
+
+def as_utc(moment: datetime) -> datetime:
+    """A stored time as an aware UTC datetime: SQLite gives back naive ones (always UTC)."""
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
 
 
 class Base(DeclarativeBase):

@@ -21,13 +21,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import and_, bindparam, delete, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from db.models import ChannelAccount, DialogueState, OutboxMessage
+from db.models import ChannelAccount, DialogueState, OutboxMessage, as_utc
 from db.session import Database
 
 REPLY = "reply"
@@ -285,9 +285,7 @@ class OutboxQueue:
                     func.min(func.coalesce(OutboxMessage.lease_until, OutboxMessage.due_at))
                 ).where(OutboxMessage.status == "pending")
             )
-        if due is not None and due.tzinfo is None:
-            due = due.replace(tzinfo=UTC)
-        return due
+        return None if due is None else as_utc(due)
 
     async def _finish(self, row: Claimed, status: str, **values) -> None:
         """Record the row's last outcome; an account that holds nothing and has nothing

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import select
 
-from db.models import ChannelAccount, Collectivity, Participant
+from db.models import ChannelAccount, Collectivity, Participant, as_utc
 from db.session import Database
 
 
@@ -39,11 +39,6 @@ async def unreachable_participants(database: Database) -> list[Unreachable]:
             .order_by(ChannelAccount.unreachable_at, ChannelAccount.id)
         )
         return [
-            Unreachable(_utc(since), channel, pid, name, code, label)
+            Unreachable(as_utc(since), channel, pid, name, code, label)
             for since, channel, pid, name, code, label in rows
         ]
-
-
-def _utc(moment: datetime) -> datetime:
-    """SQLite gives back naive datetimes; every stored time is UTC."""
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
