@@ -122,6 +122,8 @@ class EventRegistration(Base):
         ForeignKey("participants.id", ondelete="CASCADE"), primary_key=True
     )
     registered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    reminders_off_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    """When the person sent ``/reminders off`` for this event; None while they want them."""
 
 
 class ChannelAccount(Base):
@@ -212,6 +214,9 @@ class Broadcast(Base):
     """
 
     __tablename__ = "broadcasts"
+    __table_args__ = (
+        CheckConstraint("kind IN ('message', 'poll', 'question', 'checkin')", name="kind"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
@@ -219,3 +224,119 @@ class Broadcast(Base):
     audience: Mapped[str] = mapped_column(String(1000))
     texts: Mapped[dict] = mapped_column(JSON)
     recipients: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16), default="message", server_default="message")
+    """``message``, ``poll`` (one tap among its options), ``question`` (answered by a
+    sentence) or ``checkin`` (its one button checks the person in)."""
+    options: Mapped[list | None] = mapped_column(JSON)
+    """A poll's or check-in's answers, in order: each maps a locale (or ``default``) to
+    its label, as ``texts`` does."""
+    due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    """When its copies are due, for a broadcast scheduled ahead; None: at once."""
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    """When its poll or question stopped taking answers."""
+    sent_by: Mapped[int | None] = mapped_column(ForeignKey("participants.id", ondelete="SET NULL"))
+    """The facilitator who composed it in the chat; None from the command line or the
+    run of show."""
+    origin: Mapped[str | None] = mapped_column(String(64))
+    """``prompt:<code>`` when the run of show sent it."""
+
+
+BROADCAST_KINDS = ("message", "poll", "question", "checkin")
+
+
+class PollAnswer(Base):
+    """A person's one answer to a poll; changed in place until the poll closes."""
+
+    __tablename__ = "poll_answers"
+
+    broadcast_id: Mapped[int] = mapped_column(
+        ForeignKey("broadcasts.id", ondelete="CASCADE"), primary_key=True
+    )
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    choice: Mapped[int] = mapped_column(Integer)
+    """The position of the chosen option, from 0."""
+    answered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class QuestionReply(Base):
+    """A sentence sent in answer to an open question, kept as written."""
+
+    __tablename__ = "question_replies"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    broadcast_id: Mapped[int] = mapped_column(
+        ForeignKey("broadcasts.id", ondelete="CASCADE"), index=True
+    )
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), index=True
+    )
+    text: Mapped[str] = mapped_column(String(2000))
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CheckIn(Base):
+    """A participant is present at the event: by ``/here`` or a check-in prompt's tap."""
+
+    __tablename__ = "check_ins"
+
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    checked_in_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class LoadedAgenda(Base):
+    """The run of show the bot follows, as last loaded (at start or ``agenda load``)."""
+
+    __tablename__ = "agendas"
+
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+    document: Mapped[dict] = mapped_column(JSON)
+    """The agenda, as :func:`domain.agenda` tables."""
+    digest: Mapped[str] = mapped_column(String(64))
+    loaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    prompts_paused_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    """Set by ``/prompt pause``: no prompt goes out until ``/prompt resume``."""
+
+
+SCHEDULE_KINDS = ("reminder", "prompt")
+SCHEDULE_STATUSES = ("pending", "done", "skipped", "cancelled")
+
+
+class ScheduledItem(Base):
+    """Something the run of show sends at its time: a reminder or a prompt.
+
+    ``key`` is stable across agenda loads (``reminder:<session>:<offset>``,
+    ``prompt:<code>``): a changed agenda moves a pending item, a removed one cancels it,
+    and one that is done is never sent again.
+    """
+
+    __tablename__ = "schedule"
+    __table_args__ = (
+        UniqueConstraint("event_id", "key"),
+        CheckConstraint("kind IN ('reminder', 'prompt')", name="kind"),
+        CheckConstraint("status IN ('pending', 'done', 'skipped', 'cancelled')", name="status"),
+        Index("ix_schedule_due", "status", "fires_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(16))
+    session_code: Mapped[str | None] = mapped_column(String(64))
+    fires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    useful_until: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    """Past this instant it is skipped, never sent late: a reminder's session start."""
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    payload: Mapped[dict] = mapped_column(JSON)
+    done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    broadcast_id: Mapped[int | None] = mapped_column(
+        ForeignKey("broadcasts.id", ondelete="SET NULL")
+    )
