@@ -20,9 +20,11 @@ from bot.delivery.dispatcher import Delivery, DeliverySettings
 from bot.delivery.ports import Sender
 from bot.english import count_of
 from bot.housekeeping import Housekeeping
+from bot.run_of_show import RunOfShow, start_agenda
 from db.models import Event, InboundUpdate
 from db.session import Database
 from db.store import UnitOfWork
+from handlers import prompts, reminders
 from handlers.commands import PARTICIPANT, highest_role
 from handlers.context import Services
 from handlers.conversation import Conversation
@@ -45,6 +47,7 @@ class App:
     services: Services
     conversation: Conversation
     housekeeping: Housekeeping
+    run_of_show: RunOfShow
 
     def command_menus(self) -> dict[str | None, list[tuple[str, str]]]:
         """The participants' command list for each offered language; ``None`` is everyone
@@ -110,10 +113,13 @@ class App:
         return token
 
     async def start(self) -> None:
-        """Start the periodic housekeeping (draft expiry); call it from a running loop."""
+        """Start the periodic housekeeping (draft expiry) and the run of show (reminders,
+        prompts); call it from a running loop."""
         self.housekeeping.start()
+        self.run_of_show.start()
 
     async def stop(self) -> None:
+        await self.run_of_show.stop()
         await self.housekeeping.stop()
 
     async def close(self) -> None:
@@ -178,6 +184,9 @@ async def bootstrap(
             sent_replies_kept=timedelta(days=settings.privacy.sent_replies_days),
         )
         await housekeeping.run_once()
+        agenda = await start_agenda(
+            database, event_id, settings.agenda, settings.reminders, clock()
+        )
     except BaseException:
         if owned:
             await database.close()
@@ -192,10 +201,13 @@ async def bootstrap(
         roles=settings.roles,
         default_locale=settings.default_locale,
         channel_limits=LIMITS,
-        agenda=settings.agenda,
+        agenda=agenda,
     )
     conversation = Conversation(UnitOfWork(database), services)
-    return App(settings, database, services, conversation, housekeeping)
+    reminders.register(conversation.commands)
+    prompts.register(conversation.commands)
+    run_of_show = RunOfShow(database, services, settings.reminders)
+    return App(settings, database, services, conversation, housekeeping, run_of_show)
 
 
 async def seed_collectivities(database: Database, settings: Settings) -> None:

@@ -204,6 +204,8 @@ class OutboxMessage(Base):
     lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    """Past this instant the row is skipped, not sent: a reminder whose session began."""
 
 
 class Broadcast(Base):
@@ -301,6 +303,9 @@ class LoadedAgenda(Base):
     document: Mapped[dict] = mapped_column(JSON)
     """The agenda, as :func:`domain.agenda` tables."""
     digest: Mapped[str] = mapped_column(String(64))
+    config_digest: Mapped[str | None] = mapped_column(String(64))
+    """The digest of the configured file's agenda when the bot last started: while that
+    file is unchanged, an agenda loaded by hand (``tawasul agenda load``) stays."""
     loaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     prompts_paused_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     """Set by ``/prompt pause``: no prompt goes out until ``/prompt resume``."""

@@ -15,6 +15,9 @@ expired belongs to a process that died and is claimable again.
 Per person and lane, rows go out in the order they were written: a row is not claimed
 while an earlier pending row of the same account and lane waits for a later time or is
 claimed by someone else.
+
+A bulk row may carry ``expires_at``: still pending then, it is marked ``skipped``
+(``last_error`` "expired") when bulk rows are next claimed, and never sent late.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from db.session import Database
 REPLY = "reply"
 BULK = "bulk"
 ERROR_MAX = 500
+EXPIRED = "expired"
 
 
 class Outbox:
@@ -50,13 +54,18 @@ class Outbox:
         now: datetime,
         lane: str = REPLY,
         due_at: datetime | None = None,
+        expires_at: datetime | None = None,
     ) -> int:
-        """Write one row, pending, due ``due_at`` (now by default); return its id."""
+        """Write one row, pending, due ``due_at`` (now by default); return its id.
+
+        A row with ``expires_at`` that is still pending at that instant is skipped, never
+        sent late (see :meth:`OutboxQueue.claim`)."""
         row = OutboxMessage(
             account_id=account_id,
             lane=lane,
             content=content,
             due_at=due_at or now,
+            expires_at=expires_at,
             status="pending",
             attempts=0,
             idempotency_key=key,
@@ -139,10 +148,23 @@ class OutboxQueue:
         self, session: AsyncSession, now: datetime, lane: str, limit: int, ids: list[int] | None
     ) -> list[Claimed]:
         earlier = aliased(OutboxMessage)
+        free = or_(OutboxMessage.lease_until.is_(None), OutboxMessage.lease_until < now)
+        if lane == BULK:
+            await session.execute(
+                update(OutboxMessage)
+                .where(
+                    OutboxMessage.status == "pending",
+                    OutboxMessage.lane == BULK,
+                    OutboxMessage.expires_at <= now,
+                    free,
+                )
+                .values(status="skipped", last_error=EXPIRED)
+            )
         claimable = and_(
             OutboxMessage.status == "pending",
             OutboxMessage.due_at <= now,
-            or_(OutboxMessage.lease_until.is_(None), OutboxMessage.lease_until < now),
+            free,
+            or_(OutboxMessage.expires_at.is_(None), OutboxMessage.expires_at > now),
         )
         blocked_by_earlier = exists().where(
             earlier.account_id == OutboxMessage.account_id,

@@ -517,6 +517,51 @@ def moved_to(agenda: Agenda, day: date) -> Agenda:
     return replace(agenda, sessions=tuple(sessions))
 
 
+def to_tables(agenda: Agenda) -> dict[str, Any]:
+    """The agenda as plain tables (JSON-safe), which :func:`from_tables` reads back as the
+    same agenda: how the database keeps the run of show every process follows."""
+
+    def text(value: Localised) -> dict[str, str]:
+        return {language: getattr(value, language) for language in LANGUAGES}
+
+    def texts(values: tuple[Localised, ...]) -> dict[str, list[str]]:
+        return {language: [getattr(value, language) for value in values] for language in LANGUAGES}
+
+    def local(moment: datetime) -> str:
+        return moment.replace(tzinfo=None).isoformat()
+
+    sessions = []
+    for session in agenda.sessions:
+        table: dict[str, Any] = {
+            "code": session.code,
+            "starts": local(session.starts),
+            "ends": local(session.ends),
+            "reminders": session.reminders,
+            "title": text(session.title),
+            "place": text(session.place),
+        }
+        if session.description is not None:
+            table["description"] = text(session.description)
+        if session.objectives:
+            table["objectives"] = texts(session.objectives)
+        prompts = []
+        for prompt in session.prompts:
+            item: dict[str, Any] = {
+                "code": prompt.code,
+                "at": prompt.at if prompt.offset is not None else f"{prompt.due:%H:%M}",
+                "kind": prompt.kind.value,
+                "audience": prompt.audience.value,
+                "text": text(prompt.text),
+            }
+            if prompt.options:
+                item["options"] = texts(prompt.options)
+            prompts.append(item)
+        if prompts:
+            table["prompt"] = prompts
+        sessions.append(table)
+    return {"session": sessions}
+
+
 # checking
 
 

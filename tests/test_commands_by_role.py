@@ -104,10 +104,10 @@ async def test_an_organiser_may_use_the_facilitator_commands_too(staffed):
 async def test_the_menus_per_role_and_the_telegram_chats_that_get_them(staffed):
     menus = staffed.role_menus()
     names = {role: [name for name, _ in menus[role]["en"]] for role in menus}
-    core = [name for name, _ in (*CORE_COMMANDS, *AGENDA_COMMANDS)]
+    core = [*(name for name, _ in (*CORE_COMMANDS, *AGENDA_COMMANDS)), "reminders"]
     assert names[PARTICIPANT] == core
-    assert names[FACILITATOR] == [*core, "round"]
-    assert names[ORGANISER] == [*core, "round", "broadcast"]
+    assert names[FACILITATOR] == [*core, "prompt", "round"]
+    assert names[ORGANISER] == [*core, "prompt", "round", "broadcast"]
     assert menus[PARTICIPANT][None] == menus[PARTICIPANT]["ar"], "the default language's"
     assert dict(menus[FACILITATOR]["fr"])["round"] == "Arrêter l'étape en cours"
     assert staffed.command_menus() == menus[PARTICIPANT]
@@ -126,7 +126,9 @@ async def test_the_core_commands_come_from_the_registry(app):
     await sara.says("/cancel")
     await sara.says("/help")
     listed = [line.split()[0].strip("\u2066\u2069") for line in sara.text.splitlines()[1:-1]]
-    assert listed == [f"/{name}" for name, _ in (*CORE_COMMANDS, *AGENDA_COMMANDS)]
+    assert listed == [f"/{name}" for name, _ in (*CORE_COMMANDS, *AGENDA_COMMANDS)] + [
+        "/reminders"
+    ]
 
 
 def test_a_command_is_registered_once_with_a_known_role_and_a_telegram_name():

@@ -21,6 +21,7 @@ def upgrade() -> None:
         sa.Column("event_id", sa.Integer(), nullable=False),
         sa.Column("document", sa.JSON(), nullable=False),
         sa.Column("digest", sa.String(length=64), nullable=False),
+        sa.Column("config_digest", sa.String(length=64), nullable=True),
         sa.Column("loaded_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("prompts_paused_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
@@ -161,6 +162,9 @@ def upgrade() -> None:
             "kind", "kind IN ('message', 'poll', 'question', 'checkin')"
         )
 
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("expires_at", sa.DateTime(timezone=True), nullable=True))
+
     with op.batch_alter_table("event_registrations", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("reminders_off_at", sa.DateTime(timezone=True), nullable=True)
@@ -170,6 +174,9 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("event_registrations", schema=None) as batch_op:
         batch_op.drop_column("reminders_off_at")
+
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.drop_column("expires_at")
 
     with op.batch_alter_table("broadcasts", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("ck_broadcasts_kind"), type_="check")
