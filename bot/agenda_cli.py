@@ -92,6 +92,60 @@ def check(settings: Settings, file: Path) -> int:
     return EXIT_OK
 
 
+async def load(settings: Settings, file: Path) -> int:
+    """Make ``file`` the agenda the bot follows, its schedule brought in line with it.
+
+    The file is checked as ``agenda check`` does (a bad one changes nothing). A running
+    bot takes it up at its next sweep; a restart keeps it while the configured file is
+    unchanged.
+    """
+    from bot.bootstrap import migrate, utc_now
+    from bot.config import read_agenda_file
+    from bot.run_of_show import configured_digest, load_agenda
+    from db.schedule import Schedule
+    from db.session import Database
+
+    problem = _unreadable(file)
+    if problem:
+        _say(problem)
+        return EXIT_USAGE
+    agenda = read_agenda_file(file, settings.event)
+    database = Database(settings.database_url)
+    try:
+        event_id = await migrate(database, settings, utc_now())
+        async with database.unit_of_work() as session:
+            loaded = await Schedule(session).agenda(event_id)
+            result = await load_agenda(
+                session,
+                event_id,
+                agenda,
+                settings.reminders,
+                utc_now(),
+                config_digest=configured_digest(settings)
+                if loaded is None
+                else loaded.config_digest,
+            )
+    finally:
+        await database.close()
+    sessions = count_of(len(agenda.sessions), "session", "sessions")
+    if not result.changed:
+        print(f"{file}: the bot follows this agenda already ({sessions})")
+        return EXIT_OK
+    print(
+        f"{file}: loaded, {sessions}; reminders and prompts: {result.added} added, "
+        f"{result.moved} moved, {result.cancelled} cancelled"
+    )
+    return EXIT_OK
+
+
+def _unreadable(file: Path) -> str | None:
+    if file.is_dir():
+        return f"{file}: is a folder; give the path of an agenda file (TOML or CSV)"
+    if not file.exists():
+        return f"{file}: no such file; give the path of an agenda file (TOML or CSV)"
+    return None
+
+
 def export(settings: Settings, arguments: argparse.Namespace) -> int:
     target: Path = arguments.output
     kind = arguments.format or target.suffix.casefold().lstrip(".")

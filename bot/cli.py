@@ -120,6 +120,13 @@ every problem is one line naming its session (overlaps, ends before starts, time
 outside the event day, missing translations, duplicate codes, prompts outside their
 session, too many options), and the exit code is 2; else one OK line."""
 
+AGENDA_LOAD_DESCRIPTION = """\
+Load an agenda file (checked as by check; a bad one changes nothing) into the database as
+the run of show the bot follows. The reminders and prompts of changed sessions move,
+those of removed sessions are cancelled, and none already sent goes out again. A running
+bot takes it up within seconds; a restart keeps it until the configured [agenda] file
+changes."""
+
 AGENDA_EXPORT_DESCRIPTION = """\
 Write the run of show (the workshop's déroulé): a title, the event, and a table of the
 sessions with their times, objectives and prompts. Markdown or a Word document; an
@@ -250,7 +257,9 @@ def _parser() -> argparse.ArgumentParser:
         "list the participants who blocked the bot",
         UNREACHABLE_DESCRIPTION,
     )
-    agenda = command(commands, "agenda", "the run of show: show, check, export", AGENDA_DESCRIPTION)
+    agenda = command(
+        commands, "agenda", "the run of show: show, check, load, export", AGENDA_DESCRIPTION
+    )
     agenda_actions = agenda.add_subparsers(dest="action", required=True, metavar="ACTION")
     show = command(agenda_actions, "show", "print the programme", AGENDA_SHOW_DESCRIPTION)
     show.add_argument(
@@ -258,6 +267,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     check = command(agenda_actions, "check", "check an agenda file", AGENDA_CHECK_DESCRIPTION)
     check.add_argument("file", type=Path, metavar="FILE", help="the agenda file (TOML or CSV)")
+    load = command(
+        agenda_actions,
+        "load",
+        "make an agenda file the one the bot follows",
+        AGENDA_LOAD_DESCRIPTION,
+    )
+    load.add_argument("file", type=Path, metavar="FILE", help="the agenda file (TOML or CSV)")
     export = command(
         agenda_actions, "export", "write the run of show as a document", AGENDA_EXPORT_DESCRIPTION
     )
@@ -303,7 +319,7 @@ def _goodbye() -> str:
 
 def _dispatch(arguments: argparse.Namespace) -> int:
     # `agenda check` reads a file of its own, so the configured agenda may be wrong then.
-    checking = arguments.command == "agenda" and arguments.action == "check"
+    checking = arguments.command == "agenda" and arguments.action in ("check", "load")
     settings = load_settings(getattr(arguments, "config", None), read_agenda=not checking)
     logging.basicConfig(
         level=logging.INFO if arguments.command == "run" else logging.WARNING,
@@ -351,6 +367,8 @@ def _dispatch(arguments: argparse.Namespace) -> int:
 
             if arguments.action == "check":
                 return agenda_cli.check(settings, arguments.file)
+            if arguments.action == "load":
+                return asyncio.run(agenda_cli.load(settings, arguments.file))
             if arguments.action == "export":
                 return agenda_cli.export(settings, arguments)
             return agenda_cli.show(settings, arguments.lang)

@@ -29,6 +29,7 @@ from datetime import datetime, timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.config import ConfigError, Settings, read_agenda_file
 from db.models import ScheduledItem, as_utc
 from db.schedule import Schedule
 from db.session import Database
@@ -59,6 +60,15 @@ def agenda_of(document: dict) -> Agenda:
     if problems:
         raise ValueError(f"the stored agenda cannot be read: {problems[0]}")
     return agenda
+
+
+def configured_digest(settings: Settings) -> str | None:
+    """The digest of the configured file's agenda; None when it cannot be read (a bad
+    configured file does not stop another from being loaded by hand)."""
+    try:
+        return digest_of(document_of(read_agenda_file(settings.agenda_file, settings.event)))
+    except ConfigError:
+        return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,6 +4,7 @@ offset, agenda changes that move and cancel, and /prompt for facilitators."""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from datetime import UTC, date, datetime, timedelta
 
@@ -364,3 +365,81 @@ async def test_prompt_is_refused_to_a_participant(show):
         )
     assert pending.status == "pending"
     assert pending.fires_at.replace(tzinfo=UTC) == local(DAY, 14, 35)
+
+
+# tawasul agenda load
+
+
+@pytest.fixture
+def cli(tmp_path, capsys):
+    """``tawasul --config <a config in tmp_path> ARGS`` on a SQLite file there."""
+    from bot.cli import main
+
+    path = tmp_path / "config.toml"
+    path.write_text(
+        '[event]\ncode = "remacto-2024-saidia"\n'
+        'name = { ar = "اللقاء الوطني", fr = "Rencontre nationale", en = "National meeting" }\n'
+        f"date = {DAY.isoformat()}\n"
+        'place = { ar = "السعيدية", fr = "Saïdia", en = "Saïdia" }\n'
+        'timezone = "Africa/Casablanca"\n'
+        f'[database]\nurl = "sqlite:///{tmp_path / "tawasul.db"}"\n',
+        "utf-8",
+    )
+
+    def tawasul(*arguments: str) -> tuple[int, str, str]:
+        code = main(["--config", str(path), *arguments])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return tawasul
+
+
+async def test_agenda_load_makes_a_file_the_one_followed_until_the_configured_one_changes(
+    cli, tmp_path, settings, clock
+):
+    from bot.config import load_settings
+
+    moved = tmp_path / "moved.toml"
+    moved.write_text(MOVED.format(day=DAY.isoformat()), "utf-8")
+    code, out, err = await asyncio.to_thread(cli, "agenda", "load", str(moved))
+    assert code == 0, err
+    assert out == (
+        f"{moved}: loaded, 3 sessions; reminders and prompts: 6 added, 0 moved, 0 cancelled\n"
+    )
+    code, out, _ = await asyncio.to_thread(cli, "agenda", "load", str(moved))
+    assert out == f"{moved}: the bot follows this agenda already (3 sessions)\n"
+
+    # The bot starts on its configured file (the shipped draft), unchanged since the load:
+    # the agenda loaded by hand is kept.
+    configured = load_settings(tmp_path / "config.toml", environ={})
+    app = await bootstrap(configured, database=None, clock=clock)
+    try:
+        assert app.services.agenda.session("rounds").starts.strftime("%H:%M") == "15:10"
+    finally:
+        await app.close()
+
+    # The configured file changes: at the next start it is the one followed.
+    programme = tmp_path / "programme.toml"
+    programme.write_text(AGENDA.format(day=DAY.isoformat()), "utf-8")
+    config = tmp_path / "config.toml"
+    config.write_text(config.read_text("utf-8") + '[agenda]\nfile = "programme.toml"\n', "utf-8")
+    app = await bootstrap(load_settings(config, environ={}), database=None, clock=clock)
+    try:
+        assert app.services.agenda.session("rounds").starts.strftime("%H:%M") == "15:00"
+    finally:
+        await app.close()
+
+
+def test_agenda_load_of_a_bad_file_changes_nothing(cli, tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text(MOVED.format(day="2024-11-14"), "utf-8")
+    code, _, err = cli("agenda", "load", str(bad))
+    assert code == 2
+    assert err.startswith(f"tawasul: configuration error: agenda.file {bad}: ")
+    assert err.count("\n") == 1
+    code, _, err = cli("agenda", "load", str(tmp_path / "missing.toml"))
+    assert (code, err) == (
+        2,
+        f"tawasul: {tmp_path / 'missing.toml'}: no such file; give the "
+        "path of an agenda file (TOML or CSV)\n",
+    )
