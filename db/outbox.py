@@ -99,6 +99,8 @@ class Claimed:
     lane: str
     content: dict
     attempts: int
+    lease_until: datetime | None = None
+    """When the claim lapses and another sender may take the row."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,6 +215,7 @@ class OutboxQueue:
                 row.lane,
                 row.content,
                 row.attempts,
+                now + self.lease,
             )
             for row, channel, external_id in rows
         ]

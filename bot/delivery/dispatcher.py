@@ -66,6 +66,10 @@ class DeliverySettings:
     resend_unknown_bulk: bool = True
 
 
+LEASE_MARGIN = 0.25
+"""The last quarter of a lease is kept for the send and its record, never begun in."""
+
+
 class Delivery:
     """One per process: the fast path, the dispatcher sweep and the scheduler that wakes it."""
 
@@ -224,11 +228,23 @@ class Delivery:
             # Held until the outcome is recorded: a crash repeats at most this many sends.
             async with self._in_flight:
                 async with self.budget.turn(row.lane, row.account_id):
+                    if self._lease_runs_out(row):
+                        # Waited so long for the budget (replies first) that another
+                        # process may take the row: give it back rather than risk two sends.
+                        await self.queue.release([row.id])
+                        return False
                     outcome = await self._call(sender, row)
                 return await self._record(row, outcome)
         async with self.budget.turn(row.lane, row.account_id):
             outcome = await self._call(sender, row)
         return await self._record(row, outcome)
+
+    def _lease_runs_out(self, row: Claimed) -> bool:
+        """Whether the claim lapses before a send could be made and recorded."""
+        if row.lease_until is None:
+            return False
+        margin = timedelta(seconds=self.settings.lease_s * LEASE_MARGIN)
+        return self.clock() >= row.lease_until - margin
 
     async def _call(self, sender: Sender, row: Claimed) -> Outcome:
         """The sender's outcome; a sender that raises is a retry, logged with its type only."""
