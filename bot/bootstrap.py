@@ -23,6 +23,7 @@ from bot.housekeeping import Housekeeping
 from db.models import Event, InboundUpdate
 from db.session import Database
 from db.store import UnitOfWork
+from handlers import polls, presence
 from handlers.commands import PARTICIPANT, highest_role
 from handlers.context import Services
 from handlers.conversation import Conversation
@@ -195,6 +196,8 @@ async def bootstrap(
         agenda=settings.agenda,
     )
     conversation = Conversation(UnitOfWork(database), services)
+    presence.register(conversation)
+    polls.register(conversation)
     return App(settings, database, services, conversation, housekeeping)
 
 

@@ -29,6 +29,7 @@ from db.models import (
     Region,
 )
 from db.outbox import Outbox
+from db.polls import Live
 from db.session import Database
 
 
@@ -209,6 +210,7 @@ class Store:
     registrations: Registrations
     collectivities: Collectivities
     outbox: Outbox
+    live: Live
 
 
 class UnitOfWork:
@@ -232,4 +234,5 @@ class UnitOfWork:
                 registrations=Registrations(session),
                 collectivities=Collectivities(session, self.directory),
                 outbox=Outbox(session),
+                live=Live(session),
             )
