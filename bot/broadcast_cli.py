@@ -137,7 +137,7 @@ async def broadcast(
         _say(problem)
         return EXIT_USAGE
     due_at = None
-    if arguments.schedule is not None:
+    if getattr(arguments, "schedule", None) is not None:
         try:
             due_at = schedule_of(arguments.schedule, settings.event.timezone, utc_now())
         except ValueError as bad:

@@ -140,7 +140,7 @@ class Live:
             .where(PollAnswer.broadcast_id == poll.id)
             .group_by(PollAnswer.choice)
         )
-        by_choice = dict(rows.tuples().all())
+        by_choice = dict(rows.all())
         return [by_choice.get(position, 0) for position in range(len(poll.options or ()))]
 
     # open questions
@@ -206,4 +206,4 @@ class Live:
             .group_by(Region.code)
             .order_by(count.desc(), Region.code)
         )
-        return [PresentIn(region, n) for region, n in rows.tuples().all()]
+        return [PresentIn(region, n) for region, n in rows.all()]

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from handlers.context import Context
     from handlers.conversation import Conversation
 
+REGISTRATION = "registration"
 HERE = "here"
 CHECKIN = "checkin"
 PRESENCE_COMMANDS = (
@@ -38,11 +39,13 @@ def register(conversation: Conversation) -> None:
 async def not_registered(ctx: Context) -> Reply | None:
     """The polite answer to someone not registered for this event, or None."""
     participant = ctx.participant
-    if participant is None or not await ctx.store.live.registered(
+    if participant is not None and await ctx.store.live.registered(
         ctx.services.event_id, participant.id
     ):
-        return Reply(ctx.tr._("You are not registered yet. Send /start to register."))
-    return None
+        return None
+    if REGISTRATION in (ctx.flow, *(frame.flow for frame in ctx.stack)):
+        return Reply(ctx.tr._("Please finish your registration first; then you can take part."))
+    return Reply(ctx.tr._("You are not registered yet. Send /start to register."))
 
 
 async def check_in(ctx: Context) -> Reply:
