@@ -14,6 +14,15 @@ to the bot's first answer is measured at the fake.
 ``rate_per_s`` counts every message the fake accepted in that time, the registrants'
 replies included (they share the limit), ``bulk_per_s`` the broadcast alone.
 
+``poll-1000`` queues a 4-option poll to 1,000 seeded participants (``tawasul broadcast
+--options``); 800 of them each tap one option at a random moment within 20 s of receiving
+their copy, through the fake's callback queries. ``ack_p95_s`` runs from a tap's push to
+the moment the fake has both its answerCallbackQuery and the edit that marks the chosen
+button; ``counted`` is what ``tawasul poll results`` counts, checked equal to the taps,
+option by option. ``ratio`` counts every message the fake accepted (the acknowledgements
+included) from the broadcast's commit to the last recipient's copy; ``seconds`` is that
+time.
+
 ``peer-telegram-1000`` is python-telegram-bot's ``ExtBot`` with ``AIORateLimiter
 (max_retries=3)`` sending 1,000 messages at once (``peer-retries0-…``: ``max_retries=0``,
 the library's default), timed from its first send to its last copy accepted.
@@ -24,6 +33,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import random
 import re
 import subprocess
 import sys
@@ -246,9 +256,9 @@ def tawasul_case(n: int, latency_ms: float, limit: int, people: int, think_s: fl
         }
 
 
-def queue_broadcast(server: FakeTelegramServer, config: Path) -> float:
+def queue_broadcast(server: FakeTelegramServer, config: Path, *options: str) -> float:
     """Run ``tawasul broadcast --yes``; the moment it says the rows are written."""
-    command = tawasul(config, "broadcast", "--yes", "--text", TEXT)
+    command = tawasul(config, "broadcast", "--yes", "--text", TEXT, *options)
     process = subprocess.Popen(
         command, env=bot_environment(server), stdout=subprocess.PIPE, text=True
     )
@@ -271,6 +281,110 @@ def pending(config: Path) -> int:
     header, *rows = [line.split("\t") for line in output.splitlines()]
     column = header.index("pending")
     return sum(int(row[column]) for row in rows)
+
+
+POLL_OPTIONS = "نعم|لا|ربما|لا أدري"
+POLL_ID = 1
+
+
+def drive_taps(server: FakeTelegramServer, plan: dict[int, tuple[int, float]]) -> dict[int, tuple]:
+    """Tap each planned chat's option once its delay after its copy has passed; return,
+    per chat, ``(pushed at, update id, message id)``."""
+    tapped: dict[int, tuple] = {}
+    deadline = time.monotonic() + 600
+    while len(tapped) < len(plan):
+        if time.monotonic() > deadline:
+            raise SystemExit(f"only {len(tapped)} of {len(plan)} taps in 10 minutes")
+        arrived = {}
+        for at, chat, message_id in server.send_log():
+            if chat in plan and chat not in arrived:
+                arrived[chat] = (at, message_id)
+        now = time.monotonic()
+        for chat, (at, message_id) in arrived.items():
+            choice, delay = plan[chat]
+            if chat not in tapped and now >= at + delay:
+                update_id = server.push_callback(chat, message_id, f"poll:{POLL_ID}:{choice}")
+                tapped[chat] = (time.monotonic(), update_id, message_id)
+        time.sleep(0.01)
+    return tapped
+
+
+def ack_times(server: FakeTelegramServer, tapped: dict[int, tuple]) -> list[float]:
+    """Per tap, from its push to the later of its answerCallbackQuery and its edit."""
+    answered = {
+        params["callback_query_id"]: at for at, params in server.timed_calls("answerCallbackQuery")
+    }
+    edited: dict[tuple[int, int], float] = {}
+    for at, params in server.timed_calls("editMessageReplyMarkup"):
+        edited.setdefault((int(params["chat_id"]), int(params["message_id"])), at)
+    times = []
+    for chat, (pushed, update_id, message_id) in tapped.items():
+        answer = answered.get(server.callback_id(update_id))
+        edit = edited.get((chat, message_id))
+        if answer is None or edit is None:
+            raise SystemExit(f"chat {chat}: the tap got no answer or no edit")
+        times.append(max(answer, edit) - pushed)
+    return sorted(times)
+
+
+def poll_results(config: Path) -> list[int]:
+    output = subprocess.run(
+        tawasul(config, "poll", "results", str(POLL_ID)), capture_output=True, text=True, check=True
+    ).stdout
+    return [int(line.split("\t")[-1]) for line in output.splitlines()[1:-1]]
+
+
+def poll_case(n: int, taps: int, window_s: float, latency_ms: float, limit: int) -> dict:
+    recipients = range(FIRST_RECIPIENT, FIRST_RECIPIENT + n)
+    rng = random.Random(7)
+    chats = rng.sample(list(recipients), taps)
+    plan = {chat: (rng.randrange(4), rng.uniform(0.5, window_s)) for chat in chats}
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        FakeTelegramServer(latency_ms=latency_ms, rate_limit=limit) as server,
+    ):
+        config = keep_participants(write_config(Path(folder)))
+        asyncio.run(seed(config, n))
+        bot = start_tawasul(server, config)
+        try:
+            queued = queue_broadcast(server, config, "--options", POLL_OPTIONS)
+            tapped = drive_taps(server, plan)
+            wait_for(lambda: all(copies(server, recipients)[0].values()), timeout_s=n / 5 + 120)
+            wait_for(lambda: len(server.calls("answerCallbackQuery")) >= taps, timeout_s=60)
+            wait_for(lambda: pending(config) == 0, timeout_s=60)
+            time.sleep(2)
+            counted = poll_results(config)
+        finally:
+            bot.stop()
+        got, _ = copies(server, recipients)
+        first: dict[int, float] = {}
+        for at, chat, _ in server.send_log():
+            if chat in got:
+                first.setdefault(chat, at)
+        last = max(first.values())
+        seconds = last - queued
+        accepted = sum(1 for at, _, _ in server.send_log() if queued <= at <= last)
+        expected = [0] * 4
+        for choice, _ in plan.values():
+            expected[choice] += 1
+        if counted != expected:
+            raise SystemExit(f"poll-{n}: counted {counted}, tapped {expected}")
+        acks = ack_times(server, tapped)
+        return {
+            "case": f"poll-{n}",
+            "recipients": n,
+            "ratio": round(accepted / seconds / limit, 3),
+            "taps": len(tapped),
+            "counted": sum(counted),
+            "ack_p50_s": round(percentile(acks, 0.5), 3),
+            "ack_p95_s": round(percentile(acks, 0.95), 3),
+            "seconds": round(seconds, 2),
+            "lost": sum(1 for count in got.values() if count == 0),
+            "duplicates": sum(
+                max(0, count - (2 if chat in plan else 1)) for chat, count in got.items()
+            ),
+            "http_429": server.http_429,
+        }
 
 
 def peer_case(n: int, latency_ms: float, limit: int, max_retries: int) -> dict:
@@ -320,7 +434,11 @@ def main() -> None:
     parser.add_argument("--registrants", type=int, default=50)
     parser.add_argument("--think-s", type=float, default=1.5, help="a registrant's pause")
     parser.add_argument("--no-peer", action="store_true", help="only tawasul run")
+    parser.add_argument("--poll-only", action="store_true", help="only the poll-1000 case")
     arguments = parser.parse_args()
+    print(json.dumps(poll_case(1000, 800, 20.0, arguments.latency_ms, arguments.limit)))
+    if arguments.poll_only:
+        return
     for n in arguments.sizes:
         result = tawasul_case(
             n, arguments.latency_ms, arguments.limit, arguments.registrants, arguments.think_s

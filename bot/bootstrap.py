@@ -20,11 +20,11 @@ from bot.delivery.dispatcher import Delivery, DeliverySettings
 from bot.delivery.ports import Sender
 from bot.english import count_of
 from bot.housekeeping import Housekeeping
-from bot.run_of_show import RunOfShow, start_agenda
+from bot.run_of_show import RunOfShow, prompt_sender, start_agenda
 from db.models import Event, InboundUpdate
 from db.session import Database
 from db.store import UnitOfWork
-from handlers import prompts, reminders
+from handlers import polls, presence, prompts, reminders
 from handlers.commands import PARTICIPANT, highest_role
 from handlers.context import Services
 from handlers.conversation import Conversation
@@ -205,8 +205,15 @@ async def bootstrap(
     )
     conversation = Conversation(UnitOfWork(database), services)
     reminders.register(conversation.commands)
+    presence.register(conversation)
+    polls.register(conversation)
     prompts.register(conversation.commands)
-    run_of_show = RunOfShow(database, services, settings.reminders)
+    run_of_show = RunOfShow(
+        database,
+        services,
+        settings.reminders,
+        prompts=prompt_sender(event_id, settings.default_locale),
+    )
     return App(settings, database, services, conversation, housekeeping, run_of_show)
 
 

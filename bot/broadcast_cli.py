@@ -14,6 +14,8 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from bot.config import Settings
 from bot.english import count_of
@@ -54,6 +56,55 @@ def text_problem(arguments: argparse.Namespace) -> str | None:
     return None
 
 
+def kind_of(arguments: argparse.Namespace) -> tuple[str, list[dict[str, str]] | None]:
+    """The broadcast's kind and its options, from --options, --question or --checkin."""
+    from db.broadcasts import CHECKIN, DEFAULT, MESSAGE, POLL, QUESTION
+
+    if getattr(arguments, "options", None) is not None:
+        labels = [label.strip() for label in arguments.options.split("|")]
+        return POLL, [{DEFAULT: label} for label in labels]
+    if getattr(arguments, "question", False):
+        return QUESTION, None
+    if getattr(arguments, "checkin", False):
+        return CHECKIN, None
+    return MESSAGE, None
+
+
+def options_problem(kind: str, options: list[dict[str, str]] | None) -> str | None:
+    """Why the options cannot be sent, in one line, or None."""
+    from bot.channels.limits import LIMITS
+    from db.broadcasts import BadOptions, check_options
+
+    try:
+        check_options(kind, options)
+    except BadOptions as bad:
+        return f"--options: {bad}"
+    for option in options or ():
+        for label in option.values():
+            for channel, limits in LIMITS.items():
+                if len(label) > limits.max_label_length:
+                    return (
+                        f"--options: {label[:20]!r}… is longer than "
+                        f"{limits.max_label_length} characters (on {channel})"
+                    )
+    return None
+
+
+def schedule_of(text: str, timezone: str, now: datetime) -> datetime:
+    """The instant of ``"2024-11-13 15:30"`` in the event's zone; ValueError if unreadable
+    or past."""
+    try:
+        local = datetime.strptime(text.strip(), "%Y-%m-%d %H:%M")
+    except ValueError:
+        raise ValueError(
+            f"--schedule {text!r}: give the local time as YYYY-MM-DD HH:MM, e.g. 2024-11-13 15:30"
+        ) from None
+    moment = local.replace(tzinfo=ZoneInfo(timezone))
+    if moment <= now:
+        raise ValueError(f"--schedule {text!r}: that time ({timezone}) has passed")
+    return moment.astimezone(UTC)
+
+
 def recipients_line(texts: dict[str, str], found: list[tuple[int, str]]) -> str:
     """``recipients: 5 (ar 2, en 1, fr 2); --text to ar, en; --text-fr to fr``."""
     from db.broadcasts import DEFAULT
@@ -80,10 +131,18 @@ async def broadcast(
     from db.broadcasts import BadAudience, create, parse_audience, recipients
     from db.session import Database
 
-    problem = text_problem(arguments)
+    kind, options = kind_of(arguments)
+    problem = text_problem(arguments) or options_problem(kind, options)
     if problem:
         _say(problem)
         return EXIT_USAGE
+    due_at = None
+    if getattr(arguments, "schedule", None) is not None:
+        try:
+            due_at = schedule_of(arguments.schedule, settings.event.timezone, utc_now())
+        except ValueError as bad:
+            _say(f"{bad}")
+            return EXIT_USAGE
     try:
         audience = parse_audience(arguments.audience)
     except BadAudience as bad:
@@ -111,10 +170,20 @@ async def broadcast(
             if answer.strip().lower() not in ("y", "yes"):
                 print("not sent")
                 return EXIT_OK
-        created = await create(database, event_id, audience, texts, utc_now())
+        created = await create(
+            database,
+            event_id,
+            audience,
+            texts,
+            utc_now(),
+            kind=kind,
+            options=options,
+            due_at=due_at,
+        )
+        when = f" for {arguments.schedule.strip()} ({settings.event.timezone})" if due_at else ""
         print(
             f"broadcast {created.id}: "
-            f"{count_of(created.recipients, 'message', 'messages')} queued; "
+            f"{count_of(created.recipients, 'message', 'messages')} queued{when}; "
             "the running bot (tawasul run) sends them",
             flush=True,
         )
@@ -192,6 +261,39 @@ async def broadcasts(settings: Settings) -> int:
                     )
                 )
             )
+    finally:
+        await database.close()
+    return EXIT_OK
+
+
+async def poll_results(settings: Settings, raw_id: str) -> int:
+    """A poll's question, then per option its label, bar, share and count; then the total."""
+    from db.broadcasts import DEFAULT, POLL, text_for
+    from db.models import Broadcast
+    from db.polls import Live
+    from db.session import Database
+    from handlers.polls import bar
+
+    if not (raw_id.isascii() and raw_id.isdigit()):
+        _say(f"poll {raw_id!r}: give the number that tawasul broadcast printed")
+        return EXIT_USAGE
+    database = Database(settings.database_url)
+    try:
+        async with database.startup_lock():
+            await database.upgrade()
+        async with database.unit_of_work() as session:
+            poll = await session.get(Broadcast, int(raw_id))
+            if poll is None or poll.kind != POLL:
+                _say(f"no poll {raw_id}; tawasul broadcasts lists them")
+                return EXIT_USAGE
+            counts = await Live(session).counts(poll)
+        total = sum(counts)
+        state = "closed" if poll.closed_at else "open"
+        print(f"poll {poll.id} ({state}): {text_for(poll.texts, DEFAULT)}")
+        for option, count in zip(poll.options, counts, strict=True):
+            percent = round(100 * count / total) if total else 0
+            print(f"{text_for(option, DEFAULT)}\t{bar(count, total)}\t{percent}%\t{count}")
+        print(f"answers: {total}")
     finally:
         await database.close()
     return EXIT_OK

@@ -98,9 +98,20 @@ blocked the bot are left out. Without --yes it asks before writing anything.
 
 audience (--audience, default all):
   all                       everyone registered
+  present                   those checked in (/here, or a check-in prompt's button)
   region:NN                 those of region NN (01 to 12)
   kind:KIND                 those of a region, prefecture, province or commune
-  collectivity:CODE,CODE    those of these collectivities (codes as in the import)"""
+  collectivity:CODE,CODE    those of these collectivities (codes as in the import)
+
+--options "نعم|لا|ربما" makes it a poll: 2 to 6 answers, one tap each (a person may
+change theirs until the poll is closed with /poll in the chat); --question makes it an
+open question answered with one sentence; --checkin gives it a button that checks the
+person in. --schedule "2024-11-13 15:30" (local time in the [event] timezone) queues the
+copies for that moment instead of at once."""
+
+POLL_DESCRIPTION = (
+    """Polls sent with broadcast --options: print a poll's counts per option, with bars."""
+)
 
 BROADCASTS_DESCRIPTION = """\
 List the broadcasts, newest first, one a line, tab-separated after a header line:
@@ -245,6 +256,17 @@ def _parser() -> argparse.ArgumentParser:
     broadcast.add_argument(
         "--wait", action="store_true", help="show progress until every copy has an outcome"
     )
+    kinds = broadcast.add_mutually_exclusive_group()
+    kinds.add_argument("--options", help='a poll\'s answers, "|"-separated (2 to 6)')
+    kinds.add_argument("--question", action="store_true", help="an open question")
+    kinds.add_argument("--checkin", action="store_true", help="a check-in button")
+    broadcast.add_argument(
+        "--schedule", metavar="WHEN", help='send at "YYYY-MM-DD HH:MM", local time of the event'
+    )
+    poll = command(commands, "poll", "polls: print a poll's results", POLL_DESCRIPTION)
+    poll_actions = poll.add_subparsers(dest="action", required=True, metavar="ACTION")
+    results = command(poll_actions, "results", "print the counts per option", POLL_DESCRIPTION)
+    results.add_argument("id", metavar="ID", help="the poll's broadcast id")
     command(
         commands,
         "broadcasts",
@@ -354,6 +376,10 @@ def _dispatch(arguments: argparse.Namespace) -> int:
             from bot.broadcast_cli import broadcast
 
             return asyncio.run(broadcast(settings, arguments))
+        case "poll":
+            from bot.broadcast_cli import poll_results
+
+            return asyncio.run(poll_results(settings, arguments.id))
         case "broadcasts":
             from bot.broadcast_cli import broadcasts
 

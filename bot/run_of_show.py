@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -30,12 +30,13 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import ConfigError, Settings, read_agenda_file
+from db import broadcasts
 from db.models import ScheduledItem, as_utc
 from db.schedule import Schedule
 from db.session import Database
-from domain.agenda import Agenda, from_tables, to_tables
+from domain.agenda import LANGUAGES, Agenda, PromptKind, from_tables, to_tables
 from domain.schedule import DONE, PROMPT, REMINDER, SKIPPED, changes, is_overdue, plan
-from domain.settings import ReminderSettings
+from domain.settings import Localised, ReminderSettings
 from handlers.context import Services
 from handlers.messages import Reply, check, to_content
 from handlers.reminders import reminder_text
@@ -145,7 +146,46 @@ class Swept:
     skipped: int = 0
 
 
-PromptSender = Callable[[AsyncSession, ScheduledItem, Agenda, datetime], "object"]
+PromptSender = Callable[[AsyncSession, ScheduledItem, Agenda, datetime], Awaitable[int | None]]
+PROMPT_KINDS = {
+    PromptKind.CARD: broadcasts.MESSAGE,
+    PromptKind.QUESTION: broadcasts.QUESTION,
+    PromptKind.POLL: broadcasts.POLL,
+    PromptKind.CHECKIN: broadcasts.CHECKIN,
+}
+
+
+def localised(value: Localised, default_locale: str) -> dict[str, str]:
+    """A text of the agenda as a broadcast's texts: each language, and the default."""
+    texts = {language: value.get(language) for language in LANGUAGES}
+    return {broadcasts.DEFAULT: texts.get(default_locale, value.ar), **texts}
+
+
+def prompt_sender(event_id: int, default_locale: str) -> PromptSender:
+    """Send a prompt as a broadcast of its kind to its audience, with its buttons."""
+
+    async def send(
+        session: AsyncSession, item: ScheduledItem, agenda: Agenda, now: datetime
+    ) -> int | None:
+        code = str(item.payload.get("prompt"))
+        prompt = next((p for _, p in agenda.prompts() if p.code == code), None)
+        if prompt is None:
+            return None
+        options = [localised(option, default_locale) for option in prompt.options] or None
+        created = await broadcasts.write(
+            session,
+            event_id,
+            broadcasts.Audience(prompt.audience.value),
+            localised(prompt.text, default_locale),
+            now,
+            kind=PROMPT_KINDS[prompt.kind],
+            options=options,
+            origin=f"prompt:{code}"[:64],
+        )
+        log.info("prompt %s sent as broadcast %s to %s", code, created.id, created.recipients)
+        return created.id
+
+    return send
 
 
 class RunOfShow:

@@ -6,12 +6,20 @@ The audience is said in one short string an organiser types:
 - ``region:NN``: those whose collectivity lies in region NN (01 to 12);
 - ``kind:KIND``: those whose collectivity is of that kind (region, prefecture,
   province, commune);
-- ``collectivity:CODE,CODE…``: those of the collectivities with these codes.
+- ``collectivity:CODE,CODE…``: those of the collectivities with these codes;
+- ``present``: those checked in to the event (by ``/here`` or a check-in prompt's tap).
 
 A recipient is a channel account of a registered participant that is not unreachable
 (the person has not blocked the bot). Each gets the text of their locale, else the
-default text. The broadcast and its rows are written in one unit of work; the bot's
-dispatcher sends them in the ``bulk`` lane, each keyed ``broadcast:<id>:<account>``.
+default text. The broadcast and its rows are written in one unit of work (:func:`write`
+inside the caller's, :func:`create` in one of its own); the bot's dispatcher sends them
+in the ``bulk`` lane, each keyed ``broadcast:<id>:<account>``, at once or at ``due_at``.
+
+A broadcast's kind says what its buttons do. A ``poll`` carries 2 to 6 options, keyed
+``poll:<id>:<n>`` (``n`` from 0); a ``checkin`` one button, ``here:<id>``; a ``question``
+one button, ``ask:<id>``, that opens a short side flow taking one sentence. Each option
+maps a locale (or ``default``) to its label, as the texts do; a check-in's and a
+question's button are labelled from the catalogs when no label is given.
 """
 
 from __future__ import annotations
@@ -20,6 +28,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,6 +37,7 @@ from db.models import (
     COLLECTIVITY_KINDS,
     Broadcast,
     ChannelAccount,
+    CheckIn,
     Collectivity,
     EventRegistration,
     OutboxMessage,
@@ -37,9 +47,19 @@ from db.models import (
 )
 from db.outbox import BULK, Outbox
 from db.session import Database
+from locales.i18n import N_, Catalogs
 
 DEFAULT = "default"
-AUDIENCE_FORMS = "all, region:NN, kind:KIND or collectivity:CODE,CODE…"
+AUDIENCE_FORMS = "all, present, region:NN, kind:KIND or collectivity:CODE,CODE…"
+MESSAGE, POLL, QUESTION, CHECKIN = "message", "poll", "question", "checkin"
+POLL_OPTIONS = (2, 6)
+"""The fewest and the most answers a poll offers."""
+BUTTON_LABELS = {
+    CHECKIN: N_("I am here"),
+    QUESTION: N_("Answer"),
+}
+"""The one button of a check-in and of an open question, when no label is given."""
+LABEL_LOCALES = ("ar", "fr", "en")
 
 
 class BadAudience(ValueError):
@@ -49,18 +69,18 @@ class BadAudience(ValueError):
 @dataclass(frozen=True, slots=True)
 class Audience:
     kind: str
-    """``all``, ``region``, ``kind`` or ``collectivity``."""
+    """``all``, ``present``, ``region``, ``kind`` or ``collectivity``."""
     values: tuple[str, ...] = ()
 
     def __str__(self) -> str:
-        return self.kind if self.kind == "all" else f"{self.kind}:{','.join(self.values)}"
+        return f"{self.kind}:{','.join(self.values)}" if self.values else self.kind
 
 
 def parse_audience(text: str) -> Audience:
     """The audience ``text`` names, checked for form only (see :func:`check_audience`)."""
     text = text.strip()
-    if text == "all":
-        return Audience("all")
+    if text in ("all", "present"):
+        return Audience(text)
     form, _, rest = text.partition(":")
     values = tuple(value.strip() for value in rest.split(",") if value.strip())
     if form == "region":
@@ -115,15 +135,83 @@ async def recipients(
         query = query.where(Collectivity.kind == audience.values[0])
     elif audience.kind == "collectivity":
         query = query.where(Collectivity.code.in_(audience.values))
+    elif audience.kind == "present":
+        query = query.join(
+            CheckIn,
+            (CheckIn.participant_id == Participant.id) & (CheckIn.event_id == event_id),
+        )
     return [(row.id, row.locale) for row in await session.execute(query)]
 
 
-def text_for(texts: dict[str, str], locale: str) -> str:
-    return texts.get(locale) or texts[DEFAULT]
+async def locales_of(session: AsyncSession, event_id: int, audience: Audience) -> Counter:
+    """How many the audience reaches in each locale (``None``: no language chosen), for a
+    preview before sending."""
+    return Counter(locale for _, locale in await recipients(session, event_id, audience))
+
+
+def text_for(texts: dict[str, str], locale: str | None) -> str:
+    return texts.get(locale or "") or texts[DEFAULT]
 
 
 def key(broadcast_id: int, account_id: int) -> str:
     return f"broadcast:{broadcast_id}:{account_id}"
+
+
+@cache
+def _catalogs() -> Catalogs:
+    return Catalogs(LABEL_LOCALES, LABEL_LOCALES[0])
+
+
+def button_label(kind: str) -> dict[str, str]:
+    """The catalogs' label of a check-in's or a question's button, in every language."""
+    catalogs = _catalogs()
+    labels = {
+        locale: catalogs.translator(locale)._(BUTTON_LABELS[kind]) for locale in LABEL_LOCALES
+    }
+    return {DEFAULT: labels[catalogs.default], **labels}
+
+
+def option_key(kind: str, broadcast_id: int, position: int) -> str:
+    """``poll:<id>:<n>``, ``here:<id>`` or ``ask:<id>``."""
+    if kind == POLL:
+        return f"poll:{broadcast_id}:{position}"
+    return f"{'here' if kind == CHECKIN else 'ask'}:{broadcast_id}"
+
+
+def content_for(broadcast: Broadcast, locale: str | None) -> dict:
+    """One copy's outbox content, in ``locale``: its text and its buttons."""
+    options = [
+        [option_key(broadcast.kind, broadcast.id, position), text_for(labels, locale), None]
+        for position, labels in enumerate(broadcast.options or ())
+    ]
+    return {"text": text_for(broadcast.texts, locale), "options": options, "contact_request": None}
+
+
+class BadOptions(ValueError):
+    """A poll's options are too few, too many, empty or repeated."""
+
+
+def check_options(kind: str, options: list[dict[str, str]] | None) -> list[dict[str, str]] | None:
+    """The options a broadcast of ``kind`` carries, checked; default labels filled in."""
+    if kind == MESSAGE:
+        if options:
+            raise BadOptions("a plain message carries no options")
+        return None
+    if kind in (CHECKIN, QUESTION):
+        if options and len(options) != 1:
+            raise BadOptions(f"a {kind} has one button")
+        return options or [button_label(kind)]
+    if kind != POLL:
+        raise BadOptions(f"no broadcast kind {kind!r}")
+    fewest, most = POLL_OPTIONS
+    if not options or not fewest <= len(options) <= most:
+        raise BadOptions(f"a poll offers {fewest} to {most} options")
+    defaults = [option.get(DEFAULT, "").strip() for option in options]
+    if not all(defaults):
+        raise BadOptions("an option is empty")
+    if len(set(defaults)) != len(defaults):
+        raise BadOptions("an option is given twice")
+    return options
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,32 +220,62 @@ class Created:
     recipients: int
 
 
+async def write(
+    session: AsyncSession,
+    event_id: int,
+    audience: Audience,
+    texts: dict[str, str],
+    now: datetime,
+    *,
+    kind: str = MESSAGE,
+    options: list[dict[str, str]] | None = None,
+    due_at: datetime | None = None,
+    sent_by: int | None = None,
+    origin: str | None = None,
+) -> Created:
+    """Write the broadcast and one pending bulk row per recipient in ``session``'s unit of
+    work, due at ``due_at`` (at once by default). Raises :class:`BadAudience` or
+    :class:`BadOptions` before writing anything."""
+    options = check_options(kind, options)
+    found = await recipients(session, event_id, audience)
+    broadcast = Broadcast(
+        event_id=event_id,
+        created_at=now,
+        audience=str(audience),
+        texts=texts,
+        recipients=len(found),
+        kind=kind,
+        options=options,
+        due_at=due_at,
+        sent_by=sent_by,
+        origin=origin,
+    )
+    session.add(broadcast)
+    await session.flush()
+    outbox = Outbox(session)
+    for account_id, locale in found:
+        await outbox.add(
+            account_id,
+            content_for(broadcast, locale),
+            key=key(broadcast.id, account_id),
+            now=now,
+            lane=BULK,
+            due_at=due_at,
+        )
+    return Created(broadcast.id, len(found))
+
+
 async def create(
     database: Database,
     event_id: int,
     audience: Audience,
     texts: dict[str, str],
     now: datetime,
+    **details,
 ) -> Created:
-    """Write the broadcast and one pending bulk row per recipient, in one unit of work."""
+    """:func:`write` in a unit of work of its own (the command line's)."""
     async with database.unit_of_work() as session:
-        found = await recipients(session, event_id, audience)
-        broadcast = Broadcast(
-            event_id=event_id,
-            created_at=now,
-            audience=str(audience),
-            texts=texts,
-            recipients=len(found),
-        )
-        session.add(broadcast)
-        await session.flush()
-        outbox = Outbox(session)
-        for account_id, locale in found:
-            content = {"text": text_for(texts, locale), "options": [], "contact_request": None}
-            await outbox.add(
-                account_id, content, key=key(broadcast.id, account_id), now=now, lane=BULK
-            )
-        return Created(broadcast.id, len(found))
+        return await write(session, event_id, audience, texts, now, **details)
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,25 +324,39 @@ class Listed:
     created_at: datetime
     audience: str
     progress: Progress
+    kind: str = MESSAGE
+    due_at: datetime | None = None
+    closed_at: datetime | None = None
+
+
+async def listed(
+    session: AsyncSession, *, event_id: int | None = None, limit: int | None = None
+) -> list[Listed]:
+    """The broadcasts (of one event, the last ``limit``), newest first, with where their
+    rows stand."""
+    query = select(Broadcast).order_by(Broadcast.created_at.desc(), Broadcast.id.desc())
+    if event_id is not None:
+        query = query.where(Broadcast.event_id == event_id)
+    if limit is not None:
+        query = query.limit(limit)
+    found = []
+    for broadcast in await session.scalars(query):
+        counts = await _counts(session, broadcast.id)
+        found.append(
+            Listed(
+                broadcast.id,
+                as_utc(broadcast.created_at),
+                broadcast.audience,
+                _progress(broadcast.recipients, counts),
+                broadcast.kind,
+                as_utc(broadcast.due_at) if broadcast.due_at else None,
+                as_utc(broadcast.closed_at) if broadcast.closed_at else None,
+            )
+        )
+    return found
 
 
 async def listing(database: Database) -> list[Listed]:
     """Every broadcast, newest first, with where its rows stand."""
     async with database.unit_of_work() as session:
-        broadcasts = list(
-            await session.scalars(
-                select(Broadcast).order_by(Broadcast.created_at.desc(), Broadcast.id.desc())
-            )
-        )
-        listed = []
-        for broadcast in broadcasts:
-            counts = await _counts(session, broadcast.id)
-            listed.append(
-                Listed(
-                    broadcast.id,
-                    as_utc(broadcast.created_at),
-                    broadcast.audience,
-                    _progress(broadcast.recipients, counts),
-                )
-            )
-        return listed
+        return await listed(session)

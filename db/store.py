@@ -29,6 +29,7 @@ from db.models import (
     Region,
 )
 from db.outbox import Outbox
+from db.polls import Live
 from db.schedule import Schedule
 from db.session import Database
 
@@ -211,6 +212,7 @@ class Store:
     collectivities: Collectivities
     outbox: Outbox
     schedule: Schedule
+    live: Live
 
 
 class UnitOfWork:
@@ -235,4 +237,5 @@ class UnitOfWork:
                 collectivities=Collectivities(session, self.directory),
                 outbox=Outbox(session),
                 schedule=Schedule(session),
+                live=Live(session),
             )

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from db.store import Store
 from domain.arabic import normalise, strip_invisible, to_ascii_digits
-from handlers import agenda, registration
+from handlers import agenda, questions, registration
 from handlers import state as state_shape
 from handlers.account import ERASE_FLOW, LANGUAGE_FLOW
 from handlers.commands import PARTICIPANT, Commands, CommandSpec, may_use
@@ -53,10 +53,11 @@ from handlers.wording import CORE_COMMANDS, help_text, profile_text
 log = logging.getLogger("tawasul.conversation")
 
 FLOWS: dict[str, Flow] = {
-    flow.name: flow for flow in (registration.REGISTRATION, LANGUAGE_FLOW, ERASE_FLOW)
+    flow.name: flow
+    for flow in (registration.REGISTRATION, LANGUAGE_FLOW, ERASE_FLOW, questions.QUESTION_FLOW)
 }
 REGISTRATION_NAME = registration.REGISTRATION.name
-SIDE_FLOWS = (LANGUAGE_FLOW.name, ERASE_FLOW.name)
+SIDE_FLOWS = (LANGUAGE_FLOW.name, ERASE_FLOW.name, questions.QUESTION_FLOW.name)
 
 
 @dataclass(frozen=True, slots=True)

@@ -115,6 +115,7 @@ class FakeTelegramServer:
         self._pending: list[_Pending] = []
         self._history: dict[int, Json] = {}
         self._calls: list[tuple[str, Json]] = []
+        self._call_times: list[float] = []
         self._messages: dict[int, Json] = {}
         self._sent: dict[int, list[Json]] = {}
         self._commands: dict[tuple[int | None, str], list[Json]] = {}
@@ -321,6 +322,20 @@ class FakeTelegramServer:
         with self._condition:
             return [copy.deepcopy(params) for name, params in self._calls if name == method]
 
+    def timed_calls(self, method: str) -> list[tuple[float, Json]]:
+        """``(time.monotonic() when received, parameters)`` of each call of ``method``."""
+        with self._condition:
+            return [
+                (at, copy.deepcopy(params))
+                for at, (name, params) in zip(self._call_times, self._calls, strict=True)
+                if name == method
+            ]
+
+    def callback_id(self, update_id: int) -> str:
+        """The callback query id of a tap pushed with :meth:`push_callback`."""
+        with self._condition:
+            return self._history[update_id]["callback_query"]["id"]
+
     def methods_called(self) -> list[str]:
         with self._condition:
             return [name for name, _ in self._calls]
@@ -359,6 +374,7 @@ class FakeTelegramServer:
             raise ApiError(HTTPStatus.UNAUTHORIZED, "Unauthorized")
         with self._condition:
             self._calls.append((method, copy.deepcopy(params)))
+            self._call_times.append(time.monotonic())
             self._condition.notify_all()
             implementation = self._methods.get(method.lower())
             if implementation is None:

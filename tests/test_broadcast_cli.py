@@ -128,7 +128,7 @@ async def test_an_audience_reaches_the_registered_who_can_be_reached(
 @pytest.mark.parametrize(
     ("audience", "problem"),
     [
-        ("everyone", "use all, region:NN"),
+        ("everyone", "use all, present, region:NN"),
         ("region:2", "two-digit region code"),
         ("region:13", "no region 13"),
         ("kind:villa", "the kind is one of"),
@@ -341,7 +341,7 @@ def test_without_a_terminal_the_broadcast_needs_yes(tmp_path, populated):
 
 @pytest.mark.parametrize(
     ("audience", "problem"),
-    [("regions:02", "use all, region:NN"), ("region:13", "no region 13")],
+    [("regions:02", "use all, present, region:NN"), ("region:13", "no region 13")],
 )
 def test_a_bad_audience_is_one_line_and_exit_2(tmp_path, populated, audience, problem):
     result = tawasul(tmp_path, "broadcast", "--text", "Bonjour", "--audience", audience, "--yes")

@@ -15,14 +15,14 @@ LANGUAGE_QUESTION = "Please choose your language."
 
 
 def poll_on(app) -> list[tuple[str, tuple[str, ...]]]:
-    """Register a ``poll`` namespace, as a capability would; return the taps it saw."""
+    """Register a ``demo`` namespace, as a capability (the polls) would; return the taps."""
     seen = []
 
     async def on_poll(ctx, tap):
         seen.append((ctx.account.external_id, tap.parts))
         return [Reply(ctx.tr._("Done: I will speak {language} with you.", language=tap.parts[1]))]
 
-    app.conversation.callbacks.register("poll", on_poll)
+    app.conversation.callbacks.register("demo", on_poll)
     return seen
 
 
@@ -38,7 +38,7 @@ async def test_a_poll_tap_from_an_idle_person_is_handled(app):
     seen = poll_on(app)
     sara = Person(app.conversation, "8001")
     await sara.registers()
-    await sara.taps_key("poll:12:b")
+    await sara.taps_key("demo:12:b")
     assert seen == [("8001", ("12", "b"))]
     sara.sees("I will speak b with you.")
     sara.does_not_see("no longer active")
@@ -51,7 +51,7 @@ async def test_a_poll_tap_mid_registration_is_handled_then_the_question_comes_ag
     ali = Person(app.conversation, "8002")
     await ali.begins("English")
     ali.sees(NAME_QUESTION)
-    await ali.taps_key("poll:12:a")
+    await ali.taps_key("demo:12:a")
     assert seen == [("8002", ("12", "a"))]
     assert len(ali.replies) == 1
     ali.sees("I will speak a with you.", NAME_QUESTION)
@@ -66,7 +66,7 @@ async def test_a_poll_tap_mid_side_flow_is_handled_then_the_side_question_comes_
     await ali.says("Ali Amrani")
     await ali.says("/language")
     ali.sees(LANGUAGE_QUESTION)
-    await ali.taps_key("poll:12:c")
+    await ali.taps_key("demo:12:c")
     assert seen == [("8003", ("12", "c"))]
     ali.sees("I will speak c with you.", LANGUAGE_QUESTION)
     await ali.taps("English")
@@ -76,7 +76,7 @@ async def test_a_poll_tap_mid_side_flow_is_handled_then_the_side_question_comes_
 async def test_a_poll_tap_from_someone_not_registered_does_not_start_a_registration(app):
     seen = poll_on(app)
     stranger = Person(app.conversation, "8004")
-    await stranger.taps_key("poll:12:a")
+    await stranger.taps_key("demo:12:a")
     assert seen == [("8004", ("12", "a"))]
     stranger.does_not_see("Welcome to Tawasul")
     assert await state_of(app) is None

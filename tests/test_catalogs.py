@@ -22,7 +22,7 @@ PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 def source_messages() -> set[str]:
     keywords = {"_": None, "ngettext": (1, 2), "N_": None}
     found = set()
-    for folder in ("bot", "handlers"):
+    for folder in ("bot", "handlers", "db"):
         for _file, _line, message, _comments, _context in extract_from_dir(
             ROOT / folder, keywords=keywords, method_map=[("**.py", "python")]
         ):

@@ -48,7 +48,7 @@ async def staffed(database, settings, clock):
     commands = app.conversation.commands
     # Translated msgids of the core, so the menus read well in every language.
     commands.register(CommandSpec("round", N_("Stop the current step"), FACILITATOR, handler("r")))
-    commands.register(CommandSpec("broadcast", N_("Show my profile"), ORGANISER, handler("b")))
+    commands.register(CommandSpec("report", N_("Show my profile"), ORGANISER, handler("b")))
     return app
 
 
@@ -57,16 +57,16 @@ async def test_help_shows_each_person_only_what_they_may_use(staffed):
     await amina.says("/help")
     amina.sees("/start", "/delete_me")
     amina.does_not_see("/round")
-    amina.does_not_see("/broadcast")
+    amina.does_not_see("/report")
 
     facilitator = Person(staffed.conversation, FACILITATOR_ID)
     await facilitator.says("/help")
     facilitator.sees("/start", "/round")
-    facilitator.does_not_see("/broadcast")
+    facilitator.does_not_see("/report")
 
     organiser = Person(staffed.conversation, ORGANISER_ID)
     await organiser.says("/help")
-    organiser.sees("/start", "/round", "/broadcast")
+    organiser.sees("/start", "/round", "/report")
 
 
 async def test_a_participant_is_refused_a_facilitator_command_in_their_language(staffed):
@@ -78,9 +78,9 @@ async def test_a_participant_is_refused_a_facilitator_command_in_their_language(
 
     ali = Person(staffed.conversation, "904")
     await ali.begins("Français")
-    await ali.says("/broadcast")
+    await ali.says("/report")
     assert staffed.used == []
-    ali.sees("la commande /broadcast ne vous est pas accessible", "Quels sont vos nom et prénom")
+    ali.sees("la commande /report ne vous est pas accessible", "Quels sont vos nom et prénom")
 
 
 async def test_a_facilitator_command_runs_for_a_facilitator_then_the_question_comes_again(staffed):
@@ -89,7 +89,7 @@ async def test_a_facilitator_command_runs_for_a_facilitator_then_the_question_co
     await facilitator.says("/round 2")
     assert staffed.used == [("r", FACILITATOR_ID, "2")]
     facilitator.sees("r done", "What is your full name?")
-    await facilitator.says("/broadcast")
+    await facilitator.says("/report")
     facilitator.sees("not available to you", "What is your full name?")
     assert staffed.used == [("r", FACILITATOR_ID, "2")]
 
@@ -97,17 +97,18 @@ async def test_a_facilitator_command_runs_for_a_facilitator_then_the_question_co
 async def test_an_organiser_may_use_the_facilitator_commands_too(staffed):
     boss = Person(staffed.conversation, "boss", channel="console")
     await boss.says("/round")
-    await boss.says("/broadcast")
+    await boss.says("/report")
     assert [use[0] for use in staffed.used] == ["r", "b"]
 
 
 async def test_the_menus_per_role_and_the_telegram_chats_that_get_them(staffed):
     menus = staffed.role_menus()
     names = {role: [name for name, _ in menus[role]["en"]] for role in menus}
-    core = [*(name for name, _ in (*CORE_COMMANDS, *AGENDA_COMMANDS)), "reminders"]
-    assert names[PARTICIPANT] == core
-    assert names[FACILITATOR] == [*core, "prompt", "round"]
-    assert names[ORGANISER] == [*core, "prompt", "round", "broadcast"]
+    core = [name for name, _ in (*CORE_COMMANDS, *AGENDA_COMMANDS)]
+    live = ["present", "poll", "broadcasts", "prompt"]
+    assert names[PARTICIPANT] == [*core, "reminders", "here"]
+    assert names[FACILITATOR] == [*core, "reminders", "here", *live, "round"]
+    assert names[ORGANISER] == [*core, "reminders", "here", *live, "round", "report"]
     assert menus[PARTICIPANT][None] == menus[PARTICIPANT]["ar"], "the default language's"
     assert dict(menus[FACILITATOR]["fr"])["round"] == "Arrêter l'étape en cours"
     assert staffed.command_menus() == menus[PARTICIPANT]
@@ -118,7 +119,7 @@ async def test_the_menus_per_role_and_the_telegram_chats_that_get_them(staffed):
 
 async def test_the_core_commands_come_from_the_registry(app):
     """/deleteme is /delete_me's alias; /help lists the registry's commands in order: the
-    core's, then those of the capabilities (the agenda's)."""
+    core's, then those of the capabilities (the agenda's, then presence's)."""
     sara = Person(app.conversation, "905")
     await sara.registers()
     await sara.says("/deleteme")
@@ -127,7 +128,8 @@ async def test_the_core_commands_come_from_the_registry(app):
     await sara.says("/help")
     listed = [line.split()[0].strip("\u2066\u2069") for line in sara.text.splitlines()[1:-1]]
     assert listed == [f"/{name}" for name, _ in (*CORE_COMMANDS, *AGENDA_COMMANDS)] + [
-        "/reminders"
+        "/reminders",
+        "/here",
     ]
 
 

@@ -175,7 +175,7 @@ async def test_after_downtime_a_reminder_goes_out_only_while_still_useful(show, 
     # are past their use; the rounds' (15:00) 10 min reminder is not yet due.
     clock.current = local(DAY, 14, 40)
     await room.sweep()
-    assert room.got(sara) == [], "nothing late and wrong"
+    assert room.got(sara) == ["One word?"], "no reminder late and wrong; the question, on time"
     async with show.database.unit_of_work() as session:
         statuses = dict(
             (await session.execute(select(ScheduledItem.key, ScheduledItem.status))).all()
@@ -187,7 +187,7 @@ async def test_after_downtime_a_reminder_goes_out_only_while_still_useful(show, 
     # Down again from before 14:50 to 14:55: the rounds have not begun, it still goes out.
     clock.current = local(DAY, 14, 55)
     await room.sweep()
-    assert [text.split("\n")[0] for text in room.got(sara)] == [
+    assert [text.split("\n")[0] for text in room.got(sara)][1:] == [
         "Reminder: «Networking rounds» begins at 15:00, at The tables."
     ]
 
@@ -320,6 +320,8 @@ async def test_a_removed_session_cancels_its_reminders_and_a_restart_keeps_them_
 
 
 async def test_prompt_for_facilitators(show, clock):
+    room = Room(show)
+    sara = await registered(show, "11")
     lead = Person(show.conversation, "facilitator")
     await lead.begins("English")
     clock.current = local(DAY, 14, 31)
@@ -334,6 +336,9 @@ async def test_prompt_for_facilitators(show, clock):
     lead.sees("The prompts are held: send /prompt resume first.")
     await lead.says("/prompt")
     lead.sees("They are held: send /prompt resume to let them go.")
+    clock.current = local(DAY, 14, 36)
+    await room.sweep()
+    assert room.got(sara) == [], "held: the question due at 14:35 waits"
 
     clock.current = local(DAY, 14, 41)
     await lead.says("/prompt resume")
@@ -346,13 +351,44 @@ async def test_prompt_for_facilitators(show, clock):
     clock.current = local(DAY, 14, 42)
     await lead.says("/prompt next")
     lead.sees("Going out now: 15:11 message: Get ready")
-    await lead.says("/prompt")
-    lead.sees("The next prompts:\n14:42 message: Get ready\n")
-    await lead.says("/prompt skip")
+    await room.sweep()
+    assert room.got(sara) == ["Get ready"], "the card, at once; the skipped question never"
     await lead.says("/prompt")
     lead.sees("No prompt is left in the run of show.")
     await lead.says("/prompt later")
     lead.sees("Please send /prompt alone, or followed by next, skip, pause or resume.")
+
+
+async def test_a_prompt_goes_out_at_its_time_with_its_buttons(show, clock):
+    room = Room(show)
+    sara = await registered(show, "12")
+    clock.current = local(DAY, 14, 34, 59)
+    await room.sweep()
+    assert room.got(sara) == []
+    clock.current = local(DAY, 14, 35)
+    await room.sweep()
+    [question] = room.phone.received[sara.external_id]
+    assert question.text == "One word?"
+    assert [(option.key.split(":")[0], option.label) for option in question.options] == [
+        ("ask", "Answer")
+    ]
+    await sara.taps_key(question.options[0].key)
+    sara.sees("Please write your answer in one sentence")
+    await sara.says("Openness")
+    sara.sees("Thank you, your answer has been received.")
+
+
+async def test_a_prompt_past_its_session_is_skipped_after_downtime(show, clock):
+    room = Room(show)
+    sara = await registered(show, "13")
+    clock.current = local(DAY, 14, 46)  # the welcome, and its question, ended at 14:45
+    await room.sweep()
+    assert room.got(sara) == []
+    async with show.database.unit_of_work() as session:
+        status = await session.scalar(
+            select(ScheduledItem.status).where(ScheduledItem.key == "prompt:word")
+        )
+    assert status == "skipped"
 
 
 async def test_prompt_is_refused_to_a_participant(show):

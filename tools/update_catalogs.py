@@ -72,6 +72,7 @@ def main() -> None:
         str(POT),
         "bot",
         "handlers",
+        "db",
     )
     pybabel("update", "-i", str(POT), "-d", str(LOCALES), "--ignore-obsolete", "--no-wrap")
     fill_english()

@@ -15,7 +15,16 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from types import MappingProxyType
 
-from telegram import Bot, BotCommand, BotCommandScopeChat, CallbackQuery, Message, Update
+from telegram import (
+    Bot,
+    BotCommand,
+    BotCommandScopeChat,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+)
 from telegram.constants import ChatType
 from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application, ContextTypes, TypeHandler
@@ -44,6 +53,10 @@ UNSUPPORTED_KINDS = (
     "poll",
     "dice",
 )
+
+KEEPS_KEYBOARD = ("poll:",)
+"""Keys whose tap keeps the buttons: a poll's answer may be changed until the poll closes."""
+CHOSEN = "✓ "
 
 _NO_COMMANDS: Mapping[str | None, Sequence[tuple[str, str]]] = MappingProxyType({})
 
@@ -276,14 +289,17 @@ async def _answer(query: CallbackQuery, update_id: int) -> None:
 async def _close_keyboard(query: CallbackQuery) -> None:
     """Write the tapped choice under the question and drop its buttons: no second tap.
 
-    It needs nothing from the core (the label is the tapped button's), so it runs while
-    the core works."""
+    A poll's buttons stay instead, the chosen one marked «✓ », so that the person can
+    change their answer. It needs nothing from the core (the label is the tapped
+    button's), so it runs while the core works."""
     message = query.message
     if not isinstance(message, Message):
         return
     label = _tapped_label(message, query.data)
     try:
-        if label is None or message.text is None:
+        if label is not None and query.data.startswith(KEEPS_KEYBOARD):
+            await message.edit_reply_markup(reply_markup=_marked(message, query.data))
+        elif label is None or message.text is None:
             await message.edit_reply_markup(reply_markup=None)
         else:
             await message.edit_text(f"{message.text}\n\n✓ {label}")
@@ -294,6 +310,20 @@ async def _close_keyboard(query: CallbackQuery) -> None:
             message.chat_id,
             exc.message,
         )
+
+
+def _marked(message: Message, data: str) -> InlineKeyboardMarkup:
+    """The message's buttons with only the tapped one marked chosen."""
+    rows = []
+    for row in message.reply_markup.inline_keyboard:
+        buttons = []
+        for button in row:
+            text = button.text.removeprefix(CHOSEN)
+            if button.callback_data == data:
+                text = CHOSEN + text
+            buttons.append(InlineKeyboardButton(text, callback_data=button.callback_data))
+        rows.append(buttons)
+    return InlineKeyboardMarkup(rows)
 
 
 def _tapped_label(message: Message, data: str | None) -> str | None:
