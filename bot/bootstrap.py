@@ -24,7 +24,7 @@ from bot.run_of_show import RunOfShow, prompt_sender, start_agenda
 from db.models import Event, InboundUpdate
 from db.session import Database
 from db.store import UnitOfWork
-from handlers import polls, presence, prompts, reminders
+from handlers import compose, polls, presence, prompts, reminders
 from handlers.commands import PARTICIPANT, highest_role
 from handlers.context import Services
 from handlers.conversation import Conversation
@@ -208,6 +208,7 @@ async def bootstrap(
     presence.register(conversation)
     polls.register(conversation)
     prompts.register(conversation.commands)
+    compose.register(conversation.commands)
     run_of_show = RunOfShow(
         database,
         services,

@@ -8,6 +8,7 @@ check in; the caller checks that (:meth:`Live.registered`) and says it politely.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -207,3 +208,41 @@ class Live:
             .order_by(count.desc(), Region.code)
         )
         return [PresentIn(region, n) for region, n in rows.all()]
+
+    # composing a broadcast in the chat
+
+    async def unknown_codes(self, codes: tuple[str, ...]) -> list[str]:
+        """Those of ``codes`` that no collectivity has, in the order given."""
+        known = set(
+            await self._session.scalars(
+                select(Collectivity.code).where(Collectivity.code.in_(codes))
+            )
+        )
+        return [code for code in codes if code not in known]
+
+    async def audience_locales(self, event_id: int, audience: broadcasts.Audience) -> Counter:
+        """How many the audience reaches in each locale, for the preview."""
+        return await broadcasts.locales_of(self._session, event_id, audience)
+
+    async def send(
+        self,
+        event_id: int,
+        audience: broadcasts.Audience,
+        texts: dict[str, str],
+        now: datetime,
+        *,
+        kind: str,
+        options: list[dict[str, str]] | None,
+        sent_by: int | None,
+    ) -> broadcasts.Created:
+        """Write the broadcast and its copies in this unit of work."""
+        return await broadcasts.write(
+            self._session,
+            event_id,
+            audience,
+            texts,
+            now,
+            kind=kind,
+            options=options,
+            sent_by=sent_by,
+        )

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from db.store import Store
 from domain.arabic import normalise, strip_invisible, to_ascii_digits
-from handlers import agenda, questions, registration
+from handlers import agenda, compose, questions, registration
 from handlers import state as state_shape
 from handlers.account import ERASE_FLOW, LANGUAGE_FLOW
 from handlers.commands import PARTICIPANT, Commands, CommandSpec, may_use
@@ -54,10 +54,21 @@ log = logging.getLogger("tawasul.conversation")
 
 FLOWS: dict[str, Flow] = {
     flow.name: flow
-    for flow in (registration.REGISTRATION, LANGUAGE_FLOW, ERASE_FLOW, questions.QUESTION_FLOW)
+    for flow in (
+        registration.REGISTRATION,
+        LANGUAGE_FLOW,
+        ERASE_FLOW,
+        questions.QUESTION_FLOW,
+        compose.COMPOSE,
+    )
 }
 REGISTRATION_NAME = registration.REGISTRATION.name
-SIDE_FLOWS = (LANGUAGE_FLOW.name, ERASE_FLOW.name, questions.QUESTION_FLOW.name)
+SIDE_FLOWS = (
+    LANGUAGE_FLOW.name,
+    ERASE_FLOW.name,
+    questions.QUESTION_FLOW.name,
+    compose.COMPOSE.name,
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -105,7 +105,7 @@ async def test_the_menus_per_role_and_the_telegram_chats_that_get_them(staffed):
     menus = staffed.role_menus()
     names = {role: [name for name, _ in menus[role]["en"]] for role in menus}
     core = [name for name, _ in (*CORE_COMMANDS, *AGENDA_COMMANDS)]
-    live = ["present", "poll", "broadcasts", "prompt"]
+    live = ["present", "poll", "broadcasts", "prompt", "broadcast"]
     assert names[PARTICIPANT] == [*core, "reminders", "here"]
     assert names[FACILITATOR] == [*core, "reminders", "here", *live, "round"]
     assert names[ORGANISER] == [*core, "reminders", "here", *live, "round", "report"]
