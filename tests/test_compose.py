@@ -112,7 +112,7 @@ async def test_a_poll_with_a_text_per_language_to_one_region(room):
     assert arabic.text == "هل تشاركون في الورشة المقبلة؟"
     assert [option.label for option in english.options] == ["Yes", "No", "Maybe"]
     await sara.taps_key(english.options[1].key)
-    sara.sees("No")
+    sara.sees("Your answer is counted: No.")
 
 
 async def test_an_audience_nobody_is_in_offers_to_change_it(room):
