@@ -21,8 +21,8 @@ from db.models import Base
 from locales.i18n import FSI, LRI, PDI, Catalogs, Ltr
 
 RLI = "\u2067"
-REFERENCE_TABLES = {"events", "regions", "collectivities"}
-"""Tables that hold the event and the collectivity list, never a person."""
+REFERENCE_TABLES = {"events", "regions", "collectivities", "agendas", "schedule"}
+"""Tables that hold the event, its run of show and the collectivity list, never a person."""
 
 
 async def rows_about_people(app) -> dict[str, int]:
