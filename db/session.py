@@ -33,6 +33,8 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import NullPool
 
+from db.inline_sqlite import inline_connect
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 CONNECT_TIMEOUT = 10.0
 """Seconds to wait for a PostgreSQL server to accept and answer; asyncpg's default is 60."""
@@ -325,6 +327,7 @@ class Database:
             self.url, echo=echo, hide_parameters=True, connect_args=connect_args
         )
         if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine.sync_engine, "do_connect", inline_connect)
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         self._sqlite_writer = WriterTurns() if self.dialect == "sqlite" else None
