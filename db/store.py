@@ -32,6 +32,16 @@ from db.outbox import Outbox
 from db.session import Database
 
 
+def _loaded(session: AsyncSession) -> dict[Any, Any]:
+    """What this unit of work has read already, held strongly (the session's identity map
+    holds its objects weakly: a dialogue state read and dropped is read again)."""
+    return session.info.setdefault("tawasul_loaded", {})
+
+
+_NO_DIALOGUE = object()
+"""In :func:`_loaded`: the account was read and has no dialogue state."""
+
+
 class Accounts:
     """Channel accounts: who wrote, on which channel, as (channel, external id)."""
 
@@ -51,22 +61,70 @@ class Accounts:
         here until the first is committed, then reads what it left. SQLite has no row
         locks and needs none: its units of work run one at a time, whole (see
         :meth:`db.session.Database.unit_of_work`).
+
+        A locked read brings the account's participant (with their collectivity) and
+        dialogue state along, in the same statement on SQLite, in a second one on
+        PostgreSQL: :class:`Participants` and :class:`Dialogues` then find them without
+        asking the database again.
         """
-        statement = select(ChannelAccount).where(
-            ChannelAccount.channel == channel, ChannelAccount.external_id == external_id
+        if not lock:
+            return await self._session.scalar(
+                select(ChannelAccount).where(
+                    ChannelAccount.channel == channel, ChannelAccount.external_id == external_id
+                )
+            )
+        where = (ChannelAccount.channel == channel, ChannelAccount.external_id == external_id)
+        # populate_existing: a row already in the session is refreshed from the locked read.
+        fresh = {"populate_existing": True}
+        around = (
+            select(Participant, DialogueState)
+            .select_from(ChannelAccount)
+            .outerjoin(Participant, Participant.id == ChannelAccount.participant_id)
+            .outerjoin(DialogueState, DialogueState.account_id == ChannelAccount.id)
+            .execution_options(**fresh)
         )
-        if lock:
-            # populate_existing: a row already in the session is refreshed from the locked read.
-            statement = statement.with_for_update().execution_options(populate_existing=True)
-        return await self._session.scalar(statement)
+        if self._session.bind.dialect.name == "sqlite":
+            # Units of work run one at a time: what this statement reads is current.
+            row = (
+                await self._session.execute(around.add_columns(ChannelAccount).where(*where))
+            ).first()
+            if row is None:
+                return None
+            participant, state, account = row
+        else:
+            # Two statements: after waiting for the lock, PostgreSQL refreshes only the
+            # locked row; a dialogue state joined in the same statement would be the one
+            # from before the other unit of work committed.
+            account = await self._session.scalar(
+                select(ChannelAccount).where(*where).with_for_update().execution_options(**fresh)
+            )
+            if account is None:
+                return None
+            participant, state = (
+                await self._session.execute(around.where(ChannelAccount.id == account.id))
+            ).one()
+        loaded = _loaded(self._session)
+        loaded[("account", channel, external_id)] = account
+        if participant is not None:
+            loaded[(Participant, participant.id)] = participant
+        loaded[(DialogueState, account.id)] = _NO_DIALOGUE if state is None else state
+        return account
 
     async def open(self, channel: str, external_id: str, now: datetime) -> ChannelAccount:
         """The sender's account, locked for this unit of work; created on a first message.
 
-        ``INSERT … ON CONFLICT DO NOTHING`` then a locked select: two first messages of a
-        new person handled at once make one account, and the second waits for the first
-        instead of failing on the unique key. The account comes back with its id.
+        A locked select first (the account of someone who wrote before: one statement);
+        else ``INSERT … ON CONFLICT DO NOTHING`` then the locked select: two first messages
+        of a new person handled at once make one account, and the second waits for the
+        first instead of failing on the unique key. The account comes back with its id.
+        Opened again in the same unit of work, it is the one already locked.
         """
+        opened = _loaded(self._session).get(("account", channel, external_id))
+        if opened is not None:
+            return opened
+        account = await self.find(channel, external_id, lock=True)
+        if account is not None:
+            return account
         for _attempt in range(self.OPEN_ATTEMPTS):
             await self._session.execute(
                 _insert(self._session)(ChannelAccount)
@@ -80,10 +138,18 @@ class Accounts:
 
     async def forget(self, account_id: int) -> None:
         """Delete the account and its dialogue state: nothing of it remains."""
+        _forget_loaded_accounts(self._session)
         await self._session.execute(
             delete(DialogueState).where(DialogueState.account_id == account_id)
         )
         await self._session.execute(delete(ChannelAccount).where(ChannelAccount.id == account_id))
+
+
+def _forget_loaded_accounts(session: AsyncSession) -> None:
+    """Accounts are deleted: the next open reads (or creates) them again."""
+    loaded = _loaded(session)
+    for key in [key for key in loaded if key[0] in ("account", DialogueState)]:
+        del loaded[key]
 
 
 class Participants:
@@ -91,6 +157,9 @@ class Participants:
         self._session = session
 
     async def get(self, participant_id: int) -> Participant | None:
+        loaded = _loaded(self._session).get((Participant, participant_id))
+        if loaded is not None:
+            return loaded
         return await self._session.get(Participant, participant_id)
 
     async def save(self, participant: Participant) -> Participant:
@@ -101,6 +170,8 @@ class Participants:
 
     async def erase(self, participant_id: int) -> None:
         """Erase the participant and every channel account they are reached through."""
+        _forget_loaded_accounts(self._session)
+        _loaded(self._session).pop((Participant, participant_id), None)
         await self._session.execute(
             delete(ChannelAccount).where(ChannelAccount.participant_id == participant_id)
         )
@@ -114,7 +185,12 @@ class Dialogues:
         self._session = session
 
     async def load(self, account_id: int) -> DialogueState | None:
-        return await self._session.get(DialogueState, account_id)
+        loaded = _loaded(self._session)
+        state = loaded.get((DialogueState, account_id))
+        if state is None:
+            state = await self._session.get(DialogueState, account_id)
+            loaded[(DialogueState, account_id)] = _NO_DIALOGUE if state is None else state
+        return None if state is _NO_DIALOGUE else state
 
     async def save(
         self, account_id: int, flow: str, step: str, data: dict[str, Any], now: datetime
@@ -123,12 +199,14 @@ class Dialogues:
         if state is None:
             state = DialogueState(account_id=account_id)
             self._session.add(state)
+            _loaded(self._session)[(DialogueState, account_id)] = state
         state.flow, state.step, state.data, state.updated_at = flow, step, dict(data), now
 
     async def clear(self, account_id: int) -> None:
         state = await self.load(account_id)
         if state is not None:
             await self._session.delete(state)
+            _loaded(self._session)[(DialogueState, account_id)] = _NO_DIALOGUE
 
 
 class Updates:
