@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, bindparam, delete, exists, func, or_, select, update
+from sqlalchemy import and_, bindparam, delete, exists, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -51,20 +51,26 @@ class Outbox:
         lane: str = REPLY,
         due_at: datetime | None = None,
     ) -> int:
-        """Write one row, pending, due ``due_at`` (now by default); return its id."""
-        row = OutboxMessage(
-            account_id=account_id,
-            lane=lane,
-            content=content,
-            due_at=due_at or now,
-            status="pending",
-            attempts=0,
-            idempotency_key=key,
-            created_at=now,
+        """Write one row, pending, due ``due_at`` (now by default); return its id.
+
+        A plain ``INSERT … RETURNING id`` on the table: the row is not needed as an object
+        in the session, and the ORM's flush of one would cost more than the statement."""
+        table = OutboxMessage.__table__
+        result = await self._session.execute(
+            insert(table)
+            .values(
+                account_id=account_id,
+                lane=lane,
+                content=content,
+                due_at=due_at or now,
+                status="pending",
+                attempts=0,
+                idempotency_key=key,
+                created_at=now,
+            )
+            .returning(table.c.id)
         )
-        self._session.add(row)
-        await self._session.flush()
-        return row.id
+        return result.scalar_one()
 
     async def pending_with_key_prefix(self, prefix: str) -> list[tuple[int, dict]]:
         """``(id, content)`` of the pending rows whose key starts with ``prefix``, in order."""
