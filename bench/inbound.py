@@ -18,7 +18,8 @@ of its handling: its unit of work committed and its replies handed to delivery.
 - ``full``: every person sends their next update as soon as the last one is handled
   (closed loop, all people at once): the most the bot can take, ``updates_per_s``.
 - ``half``: updates arrive at evenly spaced times, at half the rate the ``full`` run
-  reached (open loop, people taken in turn): the latency at half load.
+  reached (open loop; whose turn it is drawn at random, each person's updates in their
+  order): the latency at half load.
 
 Prints one JSON object per run: ``inbound-sqlite``, ``inbound-sqlite-half``, and the
 same for ``inbound-postgresql`` when ``--postgres`` is given.
@@ -31,6 +32,7 @@ import asyncio
 import gc
 import json
 import logging
+import random
 import socket
 import statistics
 import subprocess
@@ -184,6 +186,22 @@ class Updates:
         return Update.de_json({"update_id": update_id, **body}, self._bot)
 
 
+def interleaved(people: int) -> list[int]:
+    """Whose turn each arrival is: everyone's updates in order, the people shuffled
+    together (a fixed seed), so that every step of the registration is in the mix at
+    every moment, as in a room where people started at different times."""
+    chance = random.Random(7)
+    remaining = {person: len(SCRIPT) for person in range(people)}
+    order = []
+    while remaining:
+        person = chance.choice(list(remaining))
+        order.append(person)
+        remaining[person] -= 1
+        if not remaining[person]:
+            del remaining[person]
+    return order
+
+
 async def run(
     url: str, people: int, api: FakeBotApi, messages: list[int], rate: float | None
 ) -> dict:
@@ -233,15 +251,11 @@ async def run(
                 put(person)
         else:
             gap = 1 / rate
-            sent = 0
-            for _step in range(len(SCRIPT)):
-                for person in range(people):
-                    due = started + sent * gap
-                    delay = due - time.perf_counter()
-                    if delay > 0:
-                        await asyncio.sleep(delay)
-                    put(person)
-                    sent += 1
+            for sent, person in enumerate(interleaved(people)):
+                delay = started + sent * gap - time.perf_counter()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+                put(person)
         await asyncio.wait_for(finished, timeout=max(600, total))
         elapsed = time.perf_counter() - started
     finally:
