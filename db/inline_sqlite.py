@@ -12,7 +12,8 @@ What makes that safe here: the units of work of one process take the SQLite writ
 turn one at a time (:class:`db.session.WriterTurns`), so a statement never waits for a
 lock held by the same process; another process writing the file at the same moment (a
 ``tawasul`` command) holds its lock for one short transaction, waited for in SQLite's busy
-handler. The migrations, which can be long, keep aiosqlite's worker thread.
+handler, which holds up the event loop for that while (``busy_timeout``, 5 s, at most).
+The migrations, which can be long, keep aiosqlite's worker thread.
 
 It is aiosqlite's own ``Connection`` (SQLAlchemy's aiosqlite dialect drives it as usual),
 with its worker thread replaced by a direct call.
