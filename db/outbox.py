@@ -33,6 +33,8 @@ from db.session import Database
 REPLY = "reply"
 BULK = "bulk"
 ERROR_MAX = 500
+_ADD = insert(OutboxMessage.__table__).returning(OutboxMessage.__table__.c.id)
+"""Built once: building a statement costs more than running it."""
 
 
 class Outbox:
@@ -55,20 +57,18 @@ class Outbox:
 
         A plain ``INSERT … RETURNING id`` on the table: the row is not needed as an object
         in the session, and the ORM's flush of one would cost more than the statement."""
-        table = OutboxMessage.__table__
         result = await self._session.execute(
-            insert(table)
-            .values(
-                account_id=account_id,
-                lane=lane,
-                content=content,
-                due_at=due_at or now,
-                status="pending",
-                attempts=0,
-                idempotency_key=key,
-                created_at=now,
-            )
-            .returning(table.c.id)
+            _ADD,
+            {
+                "account_id": account_id,
+                "lane": lane,
+                "content": content,
+                "due_at": due_at or now,
+                "status": "pending",
+                "attempts": 0,
+                "idempotency_key": key,
+                "created_at": now,
+            },
         )
         return result.scalar_one()
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -40,6 +40,31 @@ def _loaded(session: AsyncSession) -> dict[Any, Any]:
 
 _NO_DIALOGUE = object()
 """In :func:`_loaded`: the account was read and has no dialogue state."""
+
+
+# The statements of every event, built once (building one costs more than running it).
+# populate_existing: a row already in the session is refreshed from the locked read.
+_FRESH = {"populate_existing": True}
+_THE_PERSON = (
+    ChannelAccount.channel == bindparam("channel"),
+    ChannelAccount.external_id == bindparam("external_id"),
+)
+_AROUND = (
+    select(Participant, DialogueState)
+    .select_from(ChannelAccount)
+    .outerjoin(Participant, Participant.id == ChannelAccount.participant_id)
+    .outerjoin(DialogueState, DialogueState.account_id == ChannelAccount.id)
+    .execution_options(**_FRESH)
+)
+_OPEN_ON_SQLITE = _AROUND.add_columns(ChannelAccount).where(*_THE_PERSON)
+_LOCK_ON_POSTGRESQL = (
+    select(ChannelAccount).where(*_THE_PERSON).with_for_update().execution_options(**_FRESH)
+)
+_AROUND_ACCOUNT = _AROUND.where(ChannelAccount.id == bindparam("account_id"))
+_FIRST_DELIVERY = {
+    "sqlite": sqlite_insert(InboundUpdate.__table__).on_conflict_do_nothing(),
+    "postgresql": postgresql_insert(InboundUpdate.__table__).on_conflict_do_nothing(),
+}
 
 
 class Accounts:
@@ -73,21 +98,10 @@ class Accounts:
                     ChannelAccount.channel == channel, ChannelAccount.external_id == external_id
                 )
             )
-        where = (ChannelAccount.channel == channel, ChannelAccount.external_id == external_id)
-        # populate_existing: a row already in the session is refreshed from the locked read.
-        fresh = {"populate_existing": True}
-        around = (
-            select(Participant, DialogueState)
-            .select_from(ChannelAccount)
-            .outerjoin(Participant, Participant.id == ChannelAccount.participant_id)
-            .outerjoin(DialogueState, DialogueState.account_id == ChannelAccount.id)
-            .execution_options(**fresh)
-        )
+        person = {"channel": channel, "external_id": external_id}
         if self._session.bind.dialect.name == "sqlite":
             # Units of work run one at a time: what this statement reads is current.
-            row = (
-                await self._session.execute(around.add_columns(ChannelAccount).where(*where))
-            ).first()
+            row = (await self._session.execute(_OPEN_ON_SQLITE, person)).first()
             if row is None:
                 return None
             participant, state, account = row
@@ -95,13 +109,11 @@ class Accounts:
             # Two statements: after waiting for the lock, PostgreSQL refreshes only the
             # locked row; a dialogue state joined in the same statement would be the one
             # from before the other unit of work committed.
-            account = await self._session.scalar(
-                select(ChannelAccount).where(*where).with_for_update().execution_options(**fresh)
-            )
+            account = await self._session.scalar(_LOCK_ON_POSTGRESQL, person)
             if account is None:
                 return None
             participant, state = (
-                await self._session.execute(around.where(ChannelAccount.id == account.id))
+                await self._session.execute(_AROUND_ACCOUNT, {"account_id": account.id})
             ).one()
         loaded = _loaded(self._session)
         loaded[("account", channel, external_id)] = account
@@ -222,10 +234,10 @@ class Updates:
         same moment by another unit of work waits for it and then finds the id, without an
         integrity error that could be mistaken for another one.
         """
-        statement = _insert(self._session)(InboundUpdate).values(
-            channel=channel, update_id=update_id, received_at=now
+        result = await self._session.execute(
+            _FIRST_DELIVERY[self._session.bind.dialect.name],
+            {"channel": channel, "update_id": update_id, "received_at": now},
         )
-        result = await self._session.execute(statement.on_conflict_do_nothing())
         return result.rowcount == 1
 
 
