@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from db.directory import Directory
 from db.models import (
@@ -61,6 +62,17 @@ _LOCK_ON_POSTGRESQL = (
     select(ChannelAccount).where(*_THE_PERSON).with_for_update().execution_options(**_FRESH)
 )
 _AROUND_ACCOUNT = _AROUND.where(ChannelAccount.id == bindparam("account_id"))
+_DIALOGUES = DialogueState.__table__
+_SAVE_DIALOGUE = (
+    update(_DIALOGUES)
+    .where(_DIALOGUES.c.account_id == bindparam("state_of"))
+    .values(
+        flow=bindparam("flow"),
+        step=bindparam("step"),
+        data=bindparam("data"),
+        updated_at=bindparam("updated_at"),
+    )
+)
 _FIRST_DELIVERY = {
     "sqlite": sqlite_insert(InboundUpdate.__table__).on_conflict_do_nothing(),
     "postgresql": postgresql_insert(InboundUpdate.__table__).on_conflict_do_nothing(),
@@ -212,7 +224,16 @@ class Dialogues:
             state = DialogueState(account_id=account_id)
             self._session.add(state)
             _loaded(self._session)[(DialogueState, account_id)] = state
-        state.flow, state.step, state.data, state.updated_at = flow, step, dict(data), now
+            state.flow, state.step, state.data, state.updated_at = flow, step, dict(data), now
+            return
+        # A stored state: one UPDATE, and the object told it holds what is stored, so
+        # the commit has nothing left to flush for it.
+        values = {"flow": flow, "step": step, "data": dict(data), "updated_at": now}
+        result = await self._session.execute(_SAVE_DIALOGUE, {"state_of": account_id, **values})
+        if result.rowcount != 1:
+            raise RuntimeError(f"the dialogue state of account {account_id} vanished")
+        for name, value in values.items():
+            set_committed_value(state, name, value)
 
     async def clear(self, account_id: int) -> None:
         state = await self.load(account_id)
