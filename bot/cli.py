@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import logging
 import signal
 import sys
@@ -435,6 +436,10 @@ async def _run(settings: Settings) -> int:
         try:
             await _start_sender(sender, settings)
             delivery.start()
+            # What start-up made (modules, catalogs, the collectivity index) lives as long
+            # as the process: kept out of the garbage collector's every pass.
+            gc.collect()
+            gc.freeze()
             logging.getLogger("tawasul").info("running; Ctrl-C to stop")
             await stop.wait()
         finally:

@@ -33,7 +33,14 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import NullPool
 
+from db.inline_sqlite import inline_connect
+
 MIGRATIONS = Path(__file__).with_name("migrations")
+POSTGRES_POOL_SIZE = 20
+POSTGRES_POOL_OVERFLOW = 10
+"""Connections kept open to PostgreSQL, and opened beyond them at a peak. SQLAlchemy's 5
+(+10) keep events of different people waiting for a connection under load; 30 in all
+leaves room under the server's default of 100 for a second process and the commands."""
 CONNECT_TIMEOUT = 10.0
 """Seconds to wait for a PostgreSQL server to accept and answer; asyncpg's default is 60."""
 DRIVERS = {
@@ -319,12 +326,19 @@ class Database:
         self._connect_timeout = connect_timeout
         self.url = async_url(url)
         self.shown_url = shown(self._parsed)
-        connect_args = {"timeout": connect_timeout} if self.dialect_of_url == "postgresql" else {}
+        options = {}
+        if self.dialect_of_url == "postgresql":
+            options = {
+                "connect_args": {"timeout": connect_timeout},
+                "pool_size": POSTGRES_POOL_SIZE,
+                "max_overflow": POSTGRES_POOL_OVERFLOW,
+            }
         # hide_parameters: an error message must never carry a name or a phone number.
         self.engine: AsyncEngine = create_async_engine(
-            self.url, echo=echo, hide_parameters=True, connect_args=connect_args
+            self.url, echo=echo, hide_parameters=True, **options
         )
         if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine.sync_engine, "do_connect", inline_connect)
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         self._sqlite_writer = WriterTurns() if self.dialect == "sqlite" else None

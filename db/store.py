@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from db.directory import Directory
 from db.models import (
@@ -32,6 +33,52 @@ from db.outbox import Outbox
 from db.polls import Live
 from db.schedule import Schedule
 from db.session import Database
+
+
+def _loaded(session: AsyncSession) -> dict[Any, Any]:
+    """What this unit of work has read already, held strongly (the session's identity map
+    holds its objects weakly: a dialogue state read and dropped is read again)."""
+    return session.info.setdefault("tawasul_loaded", {})
+
+
+_NO_DIALOGUE = object()
+"""In :func:`_loaded`: the account was read and has no dialogue state."""
+
+
+# The statements of every event, built once (building one costs more than running it).
+# populate_existing: a row already in the session is refreshed from the locked read.
+_FRESH = {"populate_existing": True}
+_THE_PERSON = (
+    ChannelAccount.channel == bindparam("channel"),
+    ChannelAccount.external_id == bindparam("external_id"),
+)
+_AROUND = (
+    select(Participant, DialogueState)
+    .select_from(ChannelAccount)
+    .outerjoin(Participant, Participant.id == ChannelAccount.participant_id)
+    .outerjoin(DialogueState, DialogueState.account_id == ChannelAccount.id)
+    .execution_options(**_FRESH)
+)
+_OPEN_ON_SQLITE = _AROUND.add_columns(ChannelAccount).where(*_THE_PERSON)
+_LOCK_ON_POSTGRESQL = (
+    select(ChannelAccount).where(*_THE_PERSON).with_for_update().execution_options(**_FRESH)
+)
+_AROUND_ACCOUNT = _AROUND.where(ChannelAccount.id == bindparam("account_id"))
+_DIALOGUES = DialogueState.__table__
+_SAVE_DIALOGUE = (
+    update(_DIALOGUES)
+    .where(_DIALOGUES.c.account_id == bindparam("state_of"))
+    .values(
+        flow=bindparam("flow"),
+        step=bindparam("step"),
+        data=bindparam("data"),
+        updated_at=bindparam("updated_at"),
+    )
+)
+_FIRST_DELIVERY = {
+    "sqlite": sqlite_insert(InboundUpdate.__table__).on_conflict_do_nothing(),
+    "postgresql": postgresql_insert(InboundUpdate.__table__).on_conflict_do_nothing(),
+}
 
 
 class Accounts:
@@ -53,22 +100,57 @@ class Accounts:
         here until the first is committed, then reads what it left. SQLite has no row
         locks and needs none: its units of work run one at a time, whole (see
         :meth:`db.session.Database.unit_of_work`).
+
+        A locked read brings the account's participant (with their collectivity) and
+        dialogue state along, in the same statement on SQLite, in a second one on
+        PostgreSQL: :class:`Participants` and :class:`Dialogues` then find them without
+        asking the database again.
         """
-        statement = select(ChannelAccount).where(
-            ChannelAccount.channel == channel, ChannelAccount.external_id == external_id
-        )
-        if lock:
-            # populate_existing: a row already in the session is refreshed from the locked read.
-            statement = statement.with_for_update().execution_options(populate_existing=True)
-        return await self._session.scalar(statement)
+        if not lock:
+            return await self._session.scalar(
+                select(ChannelAccount).where(
+                    ChannelAccount.channel == channel, ChannelAccount.external_id == external_id
+                )
+            )
+        person = {"channel": channel, "external_id": external_id}
+        if self._session.bind.dialect.name == "sqlite":
+            # Units of work run one at a time: what this statement reads is current.
+            row = (await self._session.execute(_OPEN_ON_SQLITE, person)).first()
+            if row is None:
+                return None
+            participant, state, account = row
+        else:
+            # Two statements: after waiting for the lock, PostgreSQL refreshes only the
+            # locked row; a dialogue state joined in the same statement would be the one
+            # from before the other unit of work committed.
+            account = await self._session.scalar(_LOCK_ON_POSTGRESQL, person)
+            if account is None:
+                return None
+            participant, state = (
+                await self._session.execute(_AROUND_ACCOUNT, {"account_id": account.id})
+            ).one()
+        loaded = _loaded(self._session)
+        loaded[("account", channel, external_id)] = account
+        if participant is not None:
+            loaded[(Participant, participant.id)] = participant
+        loaded[(DialogueState, account.id)] = _NO_DIALOGUE if state is None else state
+        return account
 
     async def open(self, channel: str, external_id: str, now: datetime) -> ChannelAccount:
         """The sender's account, locked for this unit of work; created on a first message.
 
-        ``INSERT … ON CONFLICT DO NOTHING`` then a locked select: two first messages of a
-        new person handled at once make one account, and the second waits for the first
-        instead of failing on the unique key. The account comes back with its id.
+        A locked select first (the account of someone who wrote before: one statement);
+        else ``INSERT … ON CONFLICT DO NOTHING`` then the locked select: two first messages
+        of a new person handled at once make one account, and the second waits for the
+        first instead of failing on the unique key. The account comes back with its id.
+        Opened again in the same unit of work, it is the one already locked.
         """
+        opened = _loaded(self._session).get(("account", channel, external_id))
+        if opened is not None:
+            return opened
+        account = await self.find(channel, external_id, lock=True)
+        if account is not None:
+            return account
         for _attempt in range(self.OPEN_ATTEMPTS):
             await self._session.execute(
                 _insert(self._session)(ChannelAccount)
@@ -82,10 +164,18 @@ class Accounts:
 
     async def forget(self, account_id: int) -> None:
         """Delete the account and its dialogue state: nothing of it remains."""
+        _forget_loaded_accounts(self._session)
         await self._session.execute(
             delete(DialogueState).where(DialogueState.account_id == account_id)
         )
         await self._session.execute(delete(ChannelAccount).where(ChannelAccount.id == account_id))
+
+
+def _forget_loaded_accounts(session: AsyncSession) -> None:
+    """Accounts are deleted: the next open reads (or creates) them again."""
+    loaded = _loaded(session)
+    for key in [key for key in loaded if key[0] in ("account", DialogueState)]:
+        del loaded[key]
 
 
 class Participants:
@@ -93,6 +183,9 @@ class Participants:
         self._session = session
 
     async def get(self, participant_id: int) -> Participant | None:
+        loaded = _loaded(self._session).get((Participant, participant_id))
+        if loaded is not None:
+            return loaded
         return await self._session.get(Participant, participant_id)
 
     async def save(self, participant: Participant) -> Participant:
@@ -103,6 +196,8 @@ class Participants:
 
     async def erase(self, participant_id: int) -> None:
         """Erase the participant and every channel account they are reached through."""
+        _forget_loaded_accounts(self._session)
+        _loaded(self._session).pop((Participant, participant_id), None)
         await self._session.execute(
             delete(ChannelAccount).where(ChannelAccount.participant_id == participant_id)
         )
@@ -116,7 +211,12 @@ class Dialogues:
         self._session = session
 
     async def load(self, account_id: int) -> DialogueState | None:
-        return await self._session.get(DialogueState, account_id)
+        loaded = _loaded(self._session)
+        state = loaded.get((DialogueState, account_id))
+        if state is None:
+            state = await self._session.get(DialogueState, account_id)
+            loaded[(DialogueState, account_id)] = _NO_DIALOGUE if state is None else state
+        return None if state is _NO_DIALOGUE else state
 
     async def save(
         self, account_id: int, flow: str, step: str, data: dict[str, Any], now: datetime
@@ -125,12 +225,23 @@ class Dialogues:
         if state is None:
             state = DialogueState(account_id=account_id)
             self._session.add(state)
-        state.flow, state.step, state.data, state.updated_at = flow, step, dict(data), now
+            _loaded(self._session)[(DialogueState, account_id)] = state
+            state.flow, state.step, state.data, state.updated_at = flow, step, dict(data), now
+            return
+        # A stored state: one UPDATE, and the object told it holds what is stored, so
+        # the commit has nothing left to flush for it.
+        values = {"flow": flow, "step": step, "data": dict(data), "updated_at": now}
+        result = await self._session.execute(_SAVE_DIALOGUE, {"state_of": account_id, **values})
+        if result.rowcount != 1:
+            raise RuntimeError(f"the dialogue state of account {account_id} vanished")
+        for name, value in values.items():
+            set_committed_value(state, name, value)
 
     async def clear(self, account_id: int) -> None:
         state = await self.load(account_id)
         if state is not None:
             await self._session.delete(state)
+            _loaded(self._session)[(DialogueState, account_id)] = _NO_DIALOGUE
 
 
 class Updates:
@@ -146,10 +257,10 @@ class Updates:
         same moment by another unit of work waits for it and then finds the id, without an
         integrity error that could be mistaken for another one.
         """
-        statement = _insert(self._session)(InboundUpdate).values(
-            channel=channel, update_id=update_id, received_at=now
+        result = await self._session.execute(
+            _FIRST_DELIVERY[self._session.bind.dialect.name],
+            {"channel": channel, "update_id": update_id, "received_at": now},
         )
-        result = await self._session.execute(statement.on_conflict_do_nothing())
         return result.rowcount == 1
 
 

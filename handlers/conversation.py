@@ -190,7 +190,8 @@ class Conversation:
         limits = self.services.channel_limits.get(inbound.channel, ChannelLimits())
         now = self.services.clock()
         account = await store.accounts.open(inbound.channel, inbound.external_id, now)
-        account.unreachable_at = None
+        if account.unreachable_at is not None:
+            account.unreachable_at = None
         prefix = _reply_prefix(inbound)
         written = []
         for position, reply in enumerate(replies):

@@ -10,6 +10,7 @@ the person, it only forgets what it cannot read.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import types
 import typing
 from collections.abc import Mapping
@@ -29,7 +30,7 @@ class Draft:
     @classmethod
     def load(cls, raw: Mapping[str, Any] | None) -> Self:
         raw = raw or {}
-        hints = typing.get_type_hints(cls)
+        hints = _hints(cls)
         known = {
             field.name: raw[field.name]
             for field in dataclasses.fields(cls)
@@ -41,6 +42,13 @@ class Draft:
 @dataclasses.dataclass
 class NoDraft(Draft):
     """The draft of a flow that gathers nothing (one question, answered at once)."""
+
+
+@functools.cache
+def _hints(cls: type[Draft]) -> dict[str, Any]:
+    """The field types of a draft class, resolved once (each resolution compiles every
+    annotation's text again)."""
+    return typing.get_type_hints(cls)
 
 
 def _default(draft: Draft, name: str) -> Any:
