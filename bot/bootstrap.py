@@ -213,7 +213,7 @@ async def bootstrap(
         database,
         services,
         settings.reminders,
-        prompts=prompt_sender(event_id, settings.default_locale),
+        prompts=prompt_sender(event_id, settings.default_locale, services.catalogs),
     )
     return App(settings, database, services, conversation, housekeeping, run_of_show)
 

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from bot.config import Settings
 from bot.english import count_of
+from locales.i18n import Catalogs
 
 WAIT_POLL_S = 0.2
 PROGRESS_EVERY_S = 1.0
@@ -179,6 +180,7 @@ async def broadcast(
             kind=kind,
             options=options,
             due_at=due_at,
+            catalogs=Catalogs(settings.locales, settings.default_locale),
         )
         when = f" for {arguments.schedule.strip()} ({settings.event.timezone})" if due_at else ""
         print(

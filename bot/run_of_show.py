@@ -40,6 +40,7 @@ from domain.settings import Localised, ReminderSettings
 from handlers.context import Services
 from handlers.messages import Reply, check, to_content
 from handlers.reminders import reminder_text
+from locales.i18n import Catalogs
 
 log = logging.getLogger("tawasul.run_of_show")
 SWEEP_S = 2.0
@@ -161,7 +162,7 @@ def localised(value: Localised, default_locale: str) -> dict[str, str]:
     return {broadcasts.DEFAULT: texts.get(default_locale, value.ar), **texts}
 
 
-def prompt_sender(event_id: int, default_locale: str) -> PromptSender:
+def prompt_sender(event_id: int, default_locale: str, catalogs: Catalogs) -> PromptSender:
     """Send a prompt as a broadcast of its kind to its audience, with its buttons."""
 
     async def send(
@@ -181,6 +182,7 @@ def prompt_sender(event_id: int, default_locale: str) -> PromptSender:
             kind=PROMPT_KINDS[prompt.kind],
             options=options,
             origin=f"prompt:{code}"[:64],
+            catalogs=catalogs,
         )
         log.info("prompt %s sent as broadcast %s to %s", code, created.id, created.recipients)
         return created.id

@@ -28,7 +28,6 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -157,14 +156,10 @@ def key(broadcast_id: int, account_id: int) -> str:
     return f"broadcast:{broadcast_id}:{account_id}"
 
 
-@cache
-def _catalogs() -> Catalogs:
-    return Catalogs(LABEL_LOCALES, LABEL_LOCALES[0])
-
-
-def button_label(kind: str) -> dict[str, str]:
-    """The catalogs' label of a check-in's or a question's button, in every language."""
-    catalogs = _catalogs()
+def button_label(kind: str, catalogs: Catalogs | None = None) -> dict[str, str]:
+    """The catalogs' label of a check-in's or a question's button, in every language;
+    without the running bot's catalogs, the shipped ones are compiled for it."""
+    catalogs = catalogs or Catalogs(LABEL_LOCALES, LABEL_LOCALES[0])
     labels = {
         locale: catalogs.translator(locale)._(BUTTON_LABELS[kind]) for locale in LABEL_LOCALES
     }
@@ -191,7 +186,9 @@ class BadOptions(ValueError):
     """A poll's options are too few, too many, empty or repeated."""
 
 
-def check_options(kind: str, options: list[dict[str, str]] | None) -> list[dict[str, str]] | None:
+def check_options(
+    kind: str, options: list[dict[str, str]] | None, catalogs: Catalogs | None = None
+) -> list[dict[str, str]] | None:
     """The options a broadcast of ``kind`` carries, checked; default labels filled in."""
     if kind == MESSAGE:
         if options:
@@ -200,7 +197,7 @@ def check_options(kind: str, options: list[dict[str, str]] | None) -> list[dict[
     if kind in (CHECKIN, QUESTION):
         if options and len(options) != 1:
             raise BadOptions(f"a {kind} has one button")
-        return options or [button_label(kind)]
+        return options or [button_label(kind, catalogs)]
     if kind != POLL:
         raise BadOptions(f"no broadcast kind {kind!r}")
     fewest, most = POLL_OPTIONS
@@ -232,11 +229,13 @@ async def write(
     due_at: datetime | None = None,
     sent_by: int | None = None,
     origin: str | None = None,
+    catalogs: Catalogs | None = None,
 ) -> Created:
     """Write the broadcast and one pending bulk row per recipient in ``session``'s unit of
     work, due at ``due_at`` (at once by default). Raises :class:`BadAudience` or
-    :class:`BadOptions` before writing anything."""
-    options = check_options(kind, options)
+    :class:`BadOptions` before writing anything. ``catalogs`` label a check-in's or a
+    question's button when no label is given."""
+    options = check_options(kind, options, catalogs)
     found = await recipients(session, event_id, audience)
     broadcast = Broadcast(
         event_id=event_id,

@@ -29,6 +29,7 @@ from db.models import (
     QuestionReply,
     Region,
 )
+from locales.i18n import Catalogs
 
 
 class Answered(StrEnum):
@@ -234,6 +235,7 @@ class Live:
         kind: str,
         options: list[dict[str, str]] | None,
         sent_by: int | None,
+        catalogs: Catalogs | None = None,
     ) -> broadcasts.Created:
         """Write the broadcast and its copies in this unit of work."""
         return await broadcasts.write(
@@ -245,4 +247,5 @@ class Live:
             kind=kind,
             options=options,
             sent_by=sent_by,
+            catalogs=catalogs,
         )

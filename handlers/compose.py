@@ -348,6 +348,7 @@ async def take_preview(ctx: Context, answer: Answer) -> Outcome:
         kind=draft.kind,
         options=options,
         sent_by=None if ctx.participant is None else ctx.participant.id,
+        catalogs=ctx.services.catalogs,
     )
     return Finish(
         (
