@@ -24,7 +24,7 @@ from bot.run_of_show import RunOfShow, prompt_sender, start_agenda
 from db.models import Event, InboundUpdate
 from db.session import Database
 from db.store import UnitOfWork
-from handlers import compose, polls, presence, prompts, reminders
+from handlers import compose, polls, presence, prompts, reminders, toolkit
 from handlers.commands import PARTICIPANT, highest_role
 from handlers.context import Services
 from handlers.conversation import Conversation
@@ -202,6 +202,7 @@ async def bootstrap(
         default_locale=settings.default_locale,
         channel_limits=LIMITS,
         agenda=agenda,
+        toolkit=settings.toolkit,
     )
     conversation = Conversation(UnitOfWork(database), services)
     reminders.register(conversation.commands)
@@ -209,6 +210,7 @@ async def bootstrap(
     polls.register(conversation)
     prompts.register(conversation.commands)
     compose.register(conversation.commands)
+    toolkit.register(conversation.commands, conversation.callbacks)
     run_of_show = RunOfShow(
         database,
         services,

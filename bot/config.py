@@ -35,6 +35,8 @@ from domain.settings import (
     ReminderSettings,
     Roles,
 )
+from domain.toolkit import Toolkit, ToolkitInvalid
+from domain.toolkit import load as load_toolkit
 
 SUPPORTED_LOCALES = ("ar", "fr", "en")
 CHANNELS = ("telegram", "whatsapp", "console")
@@ -45,6 +47,7 @@ BOT_USERNAME = re.compile(r"[A-Za-z0-9_]{2,29}bot", re.IGNORECASE)
 DEFAULT_DATABASE_URL = "sqlite:///tawasul.db"
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 SHIPPED_AGENDA = DATA / "agenda.toml"
+SHIPPED_TOOLKIT = DATA / "toolkit.toml"
 """The proposed run of show of the REMACTO workshop, a draft for the organisers."""
 AGENDA_PROBLEMS_SHOWN = 3
 LONGEST_REMINDER = timedelta(days=30)
@@ -69,6 +72,8 @@ class Settings:
     agenda: Agenda = field(default_factory=Agenda)
     """The run of show, read from ``agenda_file`` and checked against the event's day."""
     reminders: ReminderSettings = field(default_factory=ReminderSettings)
+    toolkit: Toolkit = field(default_factory=Toolkit)
+    """The networking toolkit's cards, from ``[toolkit] file`` or the shipped ones."""
     privacy: PrivacySettings = field(default_factory=lambda: _privacy({}))
     registration: RegistrationSettings = field(default_factory=lambda: RegistrationSettings())
     delivery_rate_per_second: int = 30
@@ -146,6 +151,7 @@ SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
     "i18n": {"default_locale": str, "locales": list},
     "collectivities": {"file": str},
     "agenda": {"file": str},
+    "toolkit": {"file": str},
     "reminders": {"before_event": list, "before_session": list},
     "roles": {"organisers": list, "facilitators": list},
     "database": {"url": str},
@@ -288,6 +294,7 @@ def _settings(
         telegram_bot_username=_bot_username(telegram.get("bot_username", "TawasulBot")),
         telegram_token=environ.get("TELEGRAM_BOT_TOKEN") or None,
         agenda_file=agenda_file,
+        toolkit=read_toolkit_file(_toolkit_file(raw, base)),
         agenda=read_agenda_file(agenda_file, event_settings) if read_agenda else Agenda(),
         reminders=_reminders(raw),
         privacy=_privacy(raw),
@@ -394,6 +401,37 @@ def read_agenda_file(file: Path, event: EventSettings) -> Agenda:
     if problems:
         raise _agenda_error(file, problems)
     return moved
+
+
+def _toolkit_file(raw: dict[str, Any], base: Path | None) -> Path:
+    value = raw.get("toolkit", {}).get("file", "")
+    if not value:
+        return SHIPPED_TOOLKIT
+    file = Path(value)
+    if not file.is_absolute() and base is not None:
+        file = base.resolve() / file
+    if not file.is_file():
+        raise ConfigError(f"toolkit.file: {file} not found")
+    return file
+
+
+def read_toolkit_file(file: Path) -> Toolkit:
+    """The toolkit's cards in ``file``; a bad one is a :class:`ConfigError` giving the first
+    problems."""
+    try:
+        text = file.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"toolkit.file {file}: cannot be read ({error})") from None
+    try:
+        return load_toolkit(text)
+    except ToolkitInvalid as invalid:
+        shown = "; ".join(invalid.problems[:AGENDA_PROBLEMS_SHOWN])
+        more = len(invalid.problems) - AGENDA_PROBLEMS_SHOWN
+        rest = f"; and {more} more" if more > 0 else ""
+        raise ConfigError(
+            f"toolkit.file {file}: "
+            f"{count_of(len(invalid.problems), 'problem', 'problems')}: {shown}{rest}"
+        ) from None
 
 
 def _agenda_error(file: Path, problems: list[Problem]) -> ConfigError:

@@ -11,6 +11,7 @@ from db.models import ChannelAccount, Participant
 from db.store import Store
 from domain.agenda import Agenda
 from domain.settings import EventSettings, PrivacySettings, RegistrationSettings, Roles
+from domain.toolkit import Toolkit
 from handlers.draft import Draft, NoDraft
 from handlers.messages import ChannelLimits
 from handlers.state import Frame
@@ -34,6 +35,8 @@ class Services:
     """What each channel can show; every reply is checked against it when written."""
     agenda: Agenda = field(default_factory=Agenda)
     """The run of show, checked at start."""
+    toolkit: Toolkit = field(default_factory=Toolkit)
+    """The networking toolkit's cards."""
 
 
 @dataclass
