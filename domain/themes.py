@@ -22,8 +22,7 @@ digits; case and accents in Latin letters), and whatever the inflection: for Ara
 article, the proclitics و ف ب ل ك (and وبال, فال, لل, دال), the plural and feminine endings
 (ات ون ين ة ية يات ي); for French the plural s/x, the feminine, elision (l', d'); for
 Arabizi the spelling of the vowels and the endings. Between the words of a phrase, skip
-words are passed over and one other word may come in between ("budget communal
-participatif").
+words ("في", "ديال", "de", "l'") are passed over; nothing else may come in between.
 
 A theme that ``overrides`` another is more specific: when every word that triggered the
 other lies inside one of its own phrases, the other is dropped ("الميزانية التشاركية" is
