@@ -24,8 +24,8 @@ article, the proclitics و ف ب ل ك (and وبال, فال, لل, دال), the
 Arabizi the spelling of the vowels and the endings. Between the words of a phrase, skip
 words ("في", "ديال", "de", "l'") are passed over; nothing else may come in between.
 
-A theme that ``overrides`` another is more specific: when every word that triggered the
-other lies inside one of its own phrases, the other is dropped ("الميزانية التشاركية" is
+A theme that ``overrides`` another is more specific: when every phrase that triggered the
+other shares a word with one of its own phrases, the other is dropped ("الميزانية التشاركية" is
 participatory budgeting, not also citizen participation; "participation citoyenne et
 budget participatif" is both). A keyword made only of vague words is refused.
 """
@@ -75,7 +75,7 @@ _MASCULINE_PLURALS = ("\u0648\u0646", "\u064a\u0646", "\u0627\u0646")  # ون ي
 _ARABIZI_PLURALS = ("at", "ate", "in", "ine", "oun", "oune")
 _ARABIZI_CLITICS = ("w", "f", "b", "d")
 _MIN_STEM = 3
-_PUNCTUATION = ".,;:!?()[]{}«»\"“”‘’،؛؟…- "
+_PUNCTUATION = '.,;:!?()[]{}«»"“”‘’،؛؟…- '
 _MIN_ARABIZI_KEY = 3
 """A shorter consonant key ("nsa", "drari") would match French words ("nous"): such an
 Arabizi keyword matches as it is spelt."""
@@ -168,7 +168,7 @@ class Taxonomy:
                 continue
             for other in theme.overrides:
                 theirs = spans.get(other)
-                if theirs and all(_inside(span, own) for span in theirs):
+                if theirs and all(_overlaps(span, own) for span in theirs):
                     del spans[other]
         ordered = sorted(spans.items(), key=lambda item: min(item[1]))
         return [Match(slug, _phrases(raw_words, tokens, found)) for slug, found in ordered]
@@ -182,8 +182,8 @@ def _skip_keys(skip: frozenset[str]) -> frozenset[tuple[str, str]]:
     return frozenset(("skip", word) for word in skip)
 
 
-def _inside(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
-    return any(start <= span[0] and span[1] <= end for start, end in spans)
+def _overlaps(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
+    return any(span[0] < end and start < span[1] for start, end in spans)
 
 
 def _match_at(
@@ -296,10 +296,13 @@ def _arabic_forms(word: str) -> set[str]:
 
 
 def _arabic_keyword_forms(word: str) -> set[str]:
-    """A keyword written feminine also names the masculine ("تشاركية" matches "تشاركي")."""
+    """A keyword written feminine also names the masculine ("تشاركية" matches "تشاركي"),
+    one written in the plural also the singular ("الجماعات" matches "جماعة")."""
     forms = {word}
     if word.endswith(_YEH + _HEH):
         forms.add(word[:-1])
+    if word.endswith(_ALEF_TEH) and len(word) - 2 >= _MIN_STEM:
+        forms.add(word[:-2] + _HEH)
     return forms
 
 
@@ -385,7 +388,9 @@ def from_tables(data: Mapping[str, Any]) -> tuple[Taxonomy, list[Problem]]:
             if other == theme.slug:
                 problems.append(Problem(f"theme {theme.slug}", "overrides itself"))
             elif other not in slugs:
-                problems.append(Problem(f"theme {theme.slug}", f"overrides unknown theme {other!r}"))
+                problems.append(
+                    Problem(f"theme {theme.slug}", f"overrides unknown theme {other!r}")
+                )
     problems += _shared_keywords(themes)
     index: dict[tuple[str, str], list[tuple[Theme, Keyword]]] = {}
     for theme in themes:
@@ -467,6 +472,10 @@ def _keywords(value: Any, skip: set[str], vague: set[str], problem) -> tuple[Key
             words = [word for word in normalise(item).split() if word not in skip]
             if not words:
                 problem(f"keywords.{lexicon}: {item!r} has no word that is not a skip word")
+            elif len(words) == 1 and not words[0].isdigit() and len(words[0]) < _MIN_STEM:
+                problem(
+                    f"keywords.{lexicon}: {item!r} is too short to tell apart (3 letters or more)"
+                )
             elif all(word in vague for word in words):
                 problem(
                     f"keywords.{lexicon}: {item!r} is only vague words; "
