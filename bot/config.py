@@ -35,6 +35,8 @@ from domain.settings import (
     ReminderSettings,
     Roles,
 )
+from domain.themes import Taxonomy, TaxonomyInvalid
+from domain.themes import load as load_themes
 
 SUPPORTED_LOCALES = ("ar", "fr", "en")
 CHANNELS = ("telegram", "whatsapp", "console")
@@ -46,6 +48,8 @@ DEFAULT_DATABASE_URL = "sqlite:///tawasul.db"
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 SHIPPED_AGENDA = DATA / "agenda.toml"
 """The proposed run of show of the REMACTO workshop, a draft for the organisers."""
+SHIPPED_THEMES = DATA / "themes.toml"
+"""The themes of open local government and their lexicon (ar, Darija, Arabizi, fr)."""
 AGENDA_PROBLEMS_SHOWN = 3
 LONGEST_REMINDER = timedelta(days=30)
 
@@ -69,6 +73,9 @@ class Settings:
     agenda: Agenda = field(default_factory=Agenda)
     """The run of show, read from ``agenda_file`` and checked against the event's day."""
     reminders: ReminderSettings = field(default_factory=ReminderSettings)
+    themes_file: Path = SHIPPED_THEMES
+    themes: Taxonomy = field(default_factory=Taxonomy, repr=False)
+    """The interests' themes, read from ``themes_file`` ([interests])."""
     privacy: PrivacySettings = field(default_factory=lambda: _privacy({}))
     registration: RegistrationSettings = field(default_factory=lambda: RegistrationSettings())
     delivery_rate_per_second: int = 30
@@ -146,6 +153,7 @@ SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
     "i18n": {"default_locale": str, "locales": list},
     "collectivities": {"file": str},
     "agenda": {"file": str},
+    "interests": {"themes_file": str},
     "reminders": {"before_event": list, "before_session": list},
     "roles": {"organisers": list, "facilitators": list},
     "database": {"url": str},
@@ -277,6 +285,7 @@ def _settings(
         timezone=event["timezone"],
     )
     agenda_file = _agenda_file(raw, base)
+    themes_file = _themes_file(raw, base)
     return Settings(
         event=event_settings,
         default_locale=default_locale,
@@ -290,6 +299,8 @@ def _settings(
         agenda_file=agenda_file,
         agenda=read_agenda_file(agenda_file, event_settings) if read_agenda else Agenda(),
         reminders=_reminders(raw),
+        themes_file=themes_file,
+        themes=read_themes_file(themes_file),
         privacy=_privacy(raw),
         registration=_registration(raw),
         delivery_rate_per_second=_delivery_rate(raw),
@@ -404,6 +415,40 @@ def _agenda_error(file: Path, problems: list[Problem]) -> ConfigError:
         f"agenda.file {file}: {count_of(len(problems), 'problem', 'problems')}: "
         f"{shown}{rest}; see them all with: tawasul agenda check {file}"
     )
+
+
+# [interests]
+
+
+def _themes_file(raw: dict[str, Any], base: Path | None) -> Path:
+    value = raw.get("interests", {}).get("themes_file", "")
+    if not value:
+        return SHIPPED_THEMES
+    file = Path(value)
+    if not file.is_absolute() and base is not None:
+        file = base.resolve() / file
+    if not file.is_file():
+        raise ConfigError(f"interests.themes_file: {file} not found")
+    return file
+
+
+def read_themes_file(file: Path) -> Taxonomy:
+    """The themes in ``file``; a bad one is a :class:`ConfigError` giving its first problems."""
+    try:
+        text = file.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"interests.themes_file {file}: cannot be read ({error})") from None
+    try:
+        return load_themes(text)
+    except TaxonomyInvalid as invalid:
+        problems = invalid.problems
+        shown = "; ".join(str(problem) for problem in problems[:AGENDA_PROBLEMS_SHOWN])
+        more = len(problems) - AGENDA_PROBLEMS_SHOWN
+        rest = f"; and {more} more" if more > 0 else ""
+        raise ConfigError(
+            f"interests.themes_file {file}: "
+            f"{count_of(len(problems), 'problem', 'problems')}: {shown}{rest}"
+        ) from None
 
 
 def _reminders(raw: dict[str, Any]) -> ReminderSettings:

@@ -24,10 +24,11 @@ article, the proclitics و ف ب ل ك (and وبال, فال, لل, دال), the
 Arabizi the spelling of the vowels and the endings. Between the words of a phrase, skip
 words ("في", "ديال", "de", "l'") are passed over; nothing else may come in between.
 
-A theme that ``overrides`` another is more specific: when every phrase that triggered the
-other shares a word with one of its own phrases, the other is dropped ("الميزانية التشاركية" is
-participatory budgeting, not also citizen participation; "participation citoyenne et
-budget participatif" is both). A keyword made only of vague words is refused.
+A theme that ``overrides`` another is more specific: a phrase of the other that shares a
+word with one of its own phrases is its own, and when no phrase of the other is left,
+the other is dropped ("الميزانية التشاركية" is participatory budgeting, not also citizen
+participation; "participation citoyenne et budget participatif" is both). A keyword made
+only of vague words, or of one word of fewer than 3 letters, is refused.
 """
 
 from __future__ import annotations
@@ -167,9 +168,11 @@ class Taxonomy:
             if not own:
                 continue
             for other in theme.overrides:
-                theirs = spans.get(other)
-                if theirs and all(_overlaps(span, own) for span in theirs):
-                    del spans[other]
+                theirs = [span for span in spans.get(other, ()) if not _overlaps(span, own)]
+                if theirs:
+                    spans[other] = theirs
+                else:
+                    spans.pop(other, None)
         ordered = sorted(spans.items(), key=lambda item: min(item[1]))
         return [Match(slug, _phrases(raw_words, tokens, found)) for slug, found in ordered]
 
