@@ -299,12 +299,14 @@ def _arabic_forms(word: str) -> set[str]:
 
 
 def _arabic_keyword_forms(word: str) -> set[str]:
-    """A keyword written feminine also names the masculine ("تشاركية" matches "تشاركي"),
+    """A keyword written feminine also names the masculine ("المفتوحة" matches "مفتوح"),
     one written in the plural also the singular ("الجماعات" matches "جماعة")."""
     forms = {word}
-    if word.endswith(_YEH + _HEH):
+    if word.endswith(_HEH) and len(word) > _MIN_STEM:
         forms.add(word[:-1])
-    if word.endswith(_ALEF_TEH) and len(word) - 2 >= _MIN_STEM:
+    if word.endswith(_YEH_ALEF_TEH) and len(word) > len(_YEH_ALEF_TEH) + 1:
+        forms.update({word[:-3] + _YEH + _HEH, word[:-3] + _YEH})  # معطيات -> معطى
+    elif word.endswith(_ALEF_TEH) and len(word) - 2 >= _MIN_STEM:
         forms.add(word[:-2] + _HEH)
     return forms
 
