@@ -341,3 +341,12 @@ def test_a_file_that_is_not_toml_or_has_no_theme():
     assert problems('colour = "blue"\n[[theme]]\n')[0] == (
         "unknown key 'colour' (themes are [[theme]] tables)"
     )
+
+
+def test_a_keyword_written_masculine_matches_the_feminine_and_the_plural():
+    taxonomy = load(
+        GOOD.replace('keywords.msa = ["المعطيات المفتوحة"]', 'keywords.msa = ["تشاركي"]')
+    )
+    for text in ("المقاربة التشاركية", "والتشاركيات", "تشاركيون"):
+        assert [m.slug for m in taxonomy.understand(text)] == ["open_data"], text
+    assert taxonomy.understand("تشارك") == [], "never a shorter word"
