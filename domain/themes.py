@@ -126,7 +126,6 @@ class Match:
 
 @dataclass(frozen=True)
 class _Token:
-    raw: str
     position: int
     """Index of the raw word it comes from (a raw word such as "l'accès" gives two)."""
     keys: frozenset[tuple[str, str]]
@@ -230,7 +229,7 @@ def _phrases(
 
 def _tokens(raw_words: list[str]) -> list[_Token]:
     return [
-        _Token(raw, position, _text_keys(word))
+        _Token(position, _text_keys(word))
         for position, raw in enumerate(raw_words)
         for word in normalise(raw).split()
     ]
