@@ -6,6 +6,7 @@ command line turns it into one line on stderr and exit code 2.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import tomllib
@@ -439,7 +440,7 @@ def read_themes_file(file: Path) -> Taxonomy:
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(f"interests.themes_file {file}: cannot be read ({error})") from None
     try:
-        return load_themes(text)
+        return _taxonomy(text)
     except TaxonomyInvalid as invalid:
         problems = invalid.problems
         shown = "; ".join(str(problem) for problem in problems[:AGENDA_PROBLEMS_SHOWN])
@@ -449,6 +450,12 @@ def read_themes_file(file: Path) -> Taxonomy:
             f"interests.themes_file {file}: "
             f"{count_of(len(problems), 'problem', 'problems')}: {shown}{rest}"
         ) from None
+
+
+@functools.lru_cache(maxsize=4)
+def _taxonomy(text: str) -> Taxonomy:
+    """Compiling the lexicon takes some 30 ms; a taxonomy is immutable, so one is shared."""
+    return load_themes(text)
 
 
 def _reminders(raw: dict[str, Any]) -> ReminderSettings:
