@@ -420,7 +420,7 @@ def _dispatch(arguments: argparse.Namespace) -> int:
             if arguments.action == "export":
                 return agenda_cli.export(settings, arguments)
             return agenda_cli.show(settings, arguments.lang)
-        case "explain":
+        case "explain" if arguments.action == "themes":
             return _explain_themes(settings, arguments.text)
     return EXIT_USAGE
 
