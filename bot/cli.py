@@ -144,6 +144,17 @@ Write the run of show (the workshop's déroulé): a title, the event, and a tabl
 sessions with their times, objectives and prompts. Markdown or a Word document; an
 Arabic one reads right to left."""
 
+EXPLAIN_DESCRIPTION = """\
+Show how the bot understands what people type, so organisers can see why and tune the
+data files."""
+
+EXPLAIN_THEMES_DESCRIPTION = """\
+Print the themes a free text is mapped to, as /interests would understand it: the slugs,
+comma-separated on one line (an empty line when none), then one line per slug with the
+words of the text that triggered it. The themes and their keywords come from the
+[interests] themes_file (else the shipped bot/data/themes.toml); a bad file is one line
+naming its first problems, exit code 2."""
+
 UNREACHABLE_DESCRIPTION = """\
 List the registered participants whose channel said they blocked the bot (broadcasts
 leave them out; writing to the bot again makes them reachable), longest unreachable
@@ -303,6 +314,17 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=("md", "docx"), help="default: from the file name")
     export.add_argument("--lang", choices=LANGUAGES, default="ar", help="default: ar")
     export.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
+    explain = command(
+        commands, "explain", "show how the bot understands a text", EXPLAIN_DESCRIPTION
+    )
+    explain_actions = explain.add_subparsers(dest="action", required=True, metavar="ACTION")
+    themes = command(
+        explain_actions,
+        "themes",
+        "the themes a free text is mapped to, and why",
+        EXPLAIN_THEMES_DESCRIPTION,
+    )
+    themes.add_argument("text", metavar="TEXT", help="what a focal point would write")
     return parser
 
 
@@ -399,7 +421,17 @@ def _dispatch(arguments: argparse.Namespace) -> int:
             if arguments.action == "export":
                 return agenda_cli.export(settings, arguments)
             return agenda_cli.show(settings, arguments.lang)
+        case "explain" if arguments.action == "themes":
+            return _explain_themes(settings, arguments.text)
     return EXIT_USAGE
+
+
+def _explain_themes(settings: Settings, text: str) -> int:
+    matches = settings.themes.understand(text)
+    print(",".join(match.slug for match in matches))
+    for match in matches:
+        print(f"{match.slug}: {' | '.join(match.words)}")
+    return EXIT_OK
 
 
 def _unreadable(file: Path) -> str | None:

@@ -6,6 +6,7 @@ command line turns it into one line on stderr and exit code 2.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import tomllib
@@ -35,6 +36,8 @@ from domain.settings import (
     ReminderSettings,
     Roles,
 )
+from domain.themes import Taxonomy, TaxonomyInvalid
+from domain.themes import load as load_themes
 from domain.toolkit import Toolkit, ToolkitInvalid
 from domain.toolkit import load as load_toolkit
 
@@ -47,8 +50,11 @@ BOT_USERNAME = re.compile(r"[A-Za-z0-9_]{2,29}bot", re.IGNORECASE)
 DEFAULT_DATABASE_URL = "sqlite:///tawasul.db"
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 SHIPPED_AGENDA = DATA / "agenda.toml"
-SHIPPED_TOOLKIT = DATA / "toolkit.toml"
 """The proposed run of show of the REMACTO workshop, a draft for the organisers."""
+SHIPPED_TOOLKIT = DATA / "toolkit.toml"
+"""The networking toolkit's cards: good practices, digital tools, keeping links alive."""
+SHIPPED_THEMES = DATA / "themes.toml"
+"""The themes of open local government and their lexicon (ar, Darija, Arabizi, fr)."""
 AGENDA_PROBLEMS_SHOWN = 3
 LONGEST_REMINDER = timedelta(days=30)
 
@@ -74,6 +80,9 @@ class Settings:
     reminders: ReminderSettings = field(default_factory=ReminderSettings)
     toolkit: Toolkit = field(default_factory=Toolkit)
     """The networking toolkit's cards, from ``[toolkit] file`` or the shipped ones."""
+    themes_file: Path = SHIPPED_THEMES
+    themes: Taxonomy = field(default_factory=Taxonomy, repr=False)
+    """The interests' themes, read from ``themes_file`` ([interests])."""
     privacy: PrivacySettings = field(default_factory=lambda: _privacy({}))
     registration: RegistrationSettings = field(default_factory=lambda: RegistrationSettings())
     delivery_rate_per_second: int = 30
@@ -152,6 +161,7 @@ SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
     "collectivities": {"file": str},
     "agenda": {"file": str},
     "toolkit": {"file": str},
+    "interests": {"themes_file": str},
     "reminders": {"before_event": list, "before_session": list},
     "roles": {"organisers": list, "facilitators": list},
     "database": {"url": str},
@@ -283,6 +293,7 @@ def _settings(
         timezone=event["timezone"],
     )
     agenda_file = _agenda_file(raw, base)
+    themes_file = _themes_file(raw, base)
     return Settings(
         event=event_settings,
         default_locale=default_locale,
@@ -297,6 +308,8 @@ def _settings(
         toolkit=read_toolkit_file(_toolkit_file(raw, base)),
         agenda=read_agenda_file(agenda_file, event_settings) if read_agenda else Agenda(),
         reminders=_reminders(raw),
+        themes_file=themes_file,
+        themes=read_themes_file(themes_file),
         privacy=_privacy(raw),
         registration=_registration(raw),
         delivery_rate_per_second=_delivery_rate(raw),
@@ -442,6 +455,46 @@ def _agenda_error(file: Path, problems: list[Problem]) -> ConfigError:
         f"agenda.file {file}: {count_of(len(problems), 'problem', 'problems')}: "
         f"{shown}{rest}; see them all with: tawasul agenda check {file}"
     )
+
+
+# [interests]
+
+
+def _themes_file(raw: dict[str, Any], base: Path | None) -> Path:
+    value = raw.get("interests", {}).get("themes_file", "")
+    if not value:
+        return SHIPPED_THEMES
+    file = Path(value)
+    if not file.is_absolute() and base is not None:
+        file = base.resolve() / file
+    if not file.is_file():
+        raise ConfigError(f"interests.themes_file: {file} not found")
+    return file
+
+
+def read_themes_file(file: Path) -> Taxonomy:
+    """The themes in ``file``; a bad one is a :class:`ConfigError` giving its first problems."""
+    try:
+        text = file.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"interests.themes_file {file}: cannot be read ({error})") from None
+    try:
+        return _taxonomy(text)
+    except TaxonomyInvalid as invalid:
+        problems = invalid.problems
+        shown = "; ".join(str(problem) for problem in problems[:AGENDA_PROBLEMS_SHOWN])
+        more = len(problems) - AGENDA_PROBLEMS_SHOWN
+        rest = f"; and {more} more" if more > 0 else ""
+        raise ConfigError(
+            f"interests.themes_file {file}: "
+            f"{count_of(len(problems), 'problem', 'problems')}: {shown}{rest}"
+        ) from None
+
+
+@functools.lru_cache(maxsize=4)
+def _taxonomy(text: str) -> Taxonomy:
+    """Compiling the lexicon takes some 30 ms; a taxonomy is immutable, so one is shared."""
+    return load_themes(text)
 
 
 def _reminders(raw: dict[str, Any]) -> ReminderSettings:
