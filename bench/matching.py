@@ -5,7 +5,7 @@ Run by hand: ``python bench/matching.py [case ...]``. Prints one JSON object per
 - ``pairs-50``, ``pairs-100``, ``pairs-200``: one round of pairs; total score as a ratio of
   the exact optimum (networkx ``max_weight_matching`` on the same scores and constraints);
 - ``suggest-2000``, ``suggest-10000``: the top 5 for everyone; ``peak_mib`` is the peak
-  of Python allocations (tracemalloc) during the case;
+  resident size of the process that runs the case (population included);
 - ``round-10000``: one round of pairs for 10,000 people;
 - ``rounds-60-tables4-6``, ``rounds-120-tables5-5``, ``rounds-120-pairs-8``: successive
   rounds, each avoiding every earlier meeting; ``repeats`` and ``unassigned`` must be 0.
@@ -18,7 +18,8 @@ from __future__ import annotations
 import json
 import sys
 import time
-import tracemalloc
+import resource
+import subprocess
 from itertools import combinations
 from pathlib import Path
 
@@ -33,6 +34,11 @@ from domain.matching import Matcher, meetings, pairs, tables  # noqa: E402
 
 def emit(**fields: object) -> None:
     print(json.dumps(fields), flush=True)
+
+
+def peak_mib() -> float:
+    """The peak resident size of this process (each case runs in a process of its own)."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
 def pairs_case(n: int) -> None:
@@ -65,37 +71,31 @@ def pairs_case(n: int) -> None:
 
 def suggest_case(n: int) -> None:
     people = population(n, seed=n)
-    tracemalloc.start()
     start = time.perf_counter()
     matcher = Matcher(people)
     result = matcher.suggestions(k=5)
     seconds = time.perf_counter() - start
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
     without = sum(1 for p in people if p.has_interests and not result[p.participant_id])
     emit(
         case=f"suggest-{n}",
         n=n,
         seconds=round(seconds, 2),
-        peak_mib=round(peak / 2**20, 1),
+        peak_mib=peak_mib(),
         without_suggestion=without,
     )
 
 
 def round_case(n: int) -> None:
     people = population(n, seed=n)
-    tracemalloc.start()
     start = time.perf_counter()
     groups = pairs(people, scores=Matcher(people))
     seconds = time.perf_counter() - start
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
     seated = sum(len(g) for g in groups)
     emit(
         case=f"round-{n}",
         n=n,
         seconds=round(seconds, 2),
-        peak_mib=round(peak / 2**20, 1),
+        peak_mib=peak_mib(),
         unassigned=n - seated,
     )
 
@@ -132,8 +132,11 @@ CASES = {
 
 
 def main(names: list[str]) -> None:
+    if len(names) == 1:
+        CASES[names[0]]()
+        return
     for name in names or list(CASES):
-        CASES[name]()
+        subprocess.run([sys.executable, __file__, name], check=True)
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ import random
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import combinations
+from itertools import combinations, islice
 
 from domain.arabic import normalise
 
@@ -443,6 +443,10 @@ class _Weights:
         for a, top in self.matcher.neighbours(k, budget=max(4 * k, 40)).items():
             if a in present:
                 result[a] = [b.participant_id for _, b in top if b.participant_id in present]
+                for score, b in top:
+                    self.cache[
+                        (a, b.participant_id) if a < b.participant_id else (b.participant_id, a)
+                    ] = score
         return result
 
 
@@ -482,7 +486,10 @@ def pairs(
     for alpha, rank in starts:
         attempt = _greedy(ids, edges, near, weights, alpha, rank)
         _pair_leftovers(ids, attempt, weights)
-        _two_opt(ids, attempt, near, weights)
+        if len(ids) <= ALL_PAIRS_LIMIT:
+            _two_opt(ids, attempt, near, weights)
+        else:
+            _two_opt(ids, attempt, near, weights, passes=3, breadth=0)
         total = sum(weights.w(a, b) for a, b in attempt.items() if a < b)
         if len(attempt) > len(partner) or (len(attempt) == len(partner) and total > best_total):
             partner, best_total = attempt, total
@@ -522,12 +529,15 @@ def _greedy(
     return partner
 
 
-def _pair_leftovers(ids: Sequence[int], partner: dict[int, int], weights: _Weights) -> None:
+def _pair_leftovers(
+    ids: Sequence[int], partner: dict[int, int], weights: _Weights, scan: int = 64
+) -> None:
+    """Pair whoever the greedy left alone, each with the best of the next `scan` of them."""
     left = [a for a in ids if a not in partner]
     for a in left:
         if a in partner:
             continue
-        options = [b for b in left if b not in partner and weights.valid(a, b)]
+        options = list(islice((b for b in left if b not in partner and weights.valid(a, b)), scan))
         if options:
             b = max(options, key=lambda b: (weights.w(a, b), -b))
             partner[a], partner[b] = b, a
@@ -575,6 +585,8 @@ def _two_opt(
                     improved = True
         if improved:
             continue
+        if not breadth:
+            return
         for a in ids:
             for c in near.get(a, ())[:breadth]:
                 b, d = partner.get(a), partner.get(c)
