@@ -16,10 +16,10 @@ No assertion on timings: they depend on the machine.
 from __future__ import annotations
 
 import json
-import sys
-import time
 import resource
 import subprocess
+import sys
+import time
 from itertools import combinations
 from pathlib import Path
 

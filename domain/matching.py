@@ -21,6 +21,7 @@ from __future__ import annotations
 import heapq
 import math
 import random
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -112,25 +113,21 @@ def theme_score(a: Profile, b: Profile, weights: MatchWeights = DEFAULT_WEIGHTS)
 
 # Free-text similarity: a small sparse TF-IDF over character n-grams
 
-_PROCLITICS = "وفبكل"
-_ARTICLE = "ال"
-_SUFFIXES = ("ات", "ون", "ين", "ان", "يه", "ه")
+# و or ف, then ب ك or ل, then the article, before a stem of 3 letters or more; or ل + ال = لل.
+_PREFIXED = re.compile(r"^(?:[وف]?[بكل]?ال|[وف]?لل)(?=\w{3})")
+_SUFFIXES = ("ات", "ون", "ين", "ان", "ه")
 
 
 def text_key(text: str) -> list[str]:
     """Normalised words with the Arabic proclitics, article and common suffixes taken off.
 
-    normalise() already drops a leading ال; here "والميزانية" and "بالميزانيات" both become
-    "ميزاني". Latin words only lose case and accents (normalise).
+    normalise() already drops a leading ال; here "والميزانية", "بالميزانيات" and
+    "للميزانية" all become "ميزاني". A proclitic goes only before the article, so the
+    first letter of "برنامج" or "ولاية" stays. Latin words only lose case and accents (normalise).
     """
     words = []
     for word in normalise(text).split():
-        if len(word) > 4 and word[0] in _PROCLITICS and word[1:3] == _ARTICLE:
-            word = word[3:]
-        elif (len(word) > 4 and word.startswith("لل")) or (
-            len(word) > 5 and word[0] in _PROCLITICS and word[1] in _PROCLITICS
-        ):
-            word = word[2:]
+        word = _PREFIXED.sub("", word, count=1)
         for suffix in _SUFFIXES:
             if len(word) - len(suffix) >= 4 and word.endswith(suffix):
                 word = word[: -len(suffix)]
