@@ -215,8 +215,10 @@ class Matcher:
         Candidates come from bitsets over the population, one per theme offered, theme
         sought, region and kind: a person's complementarity, shared-theme and diversity
         counts against everyone are a few big-integer operations, and the candidates are
-        taken in falling order of that score, up to `budget` of them (whole levels while the
-        text part could still change the top k), then scored with their texts. When no one
+        taken in falling order of that score until the text part (at most `weights.text`)
+        can no longer change the top k, or about `budget` of them (a level is cut at twice
+        the budget, from a starting point that differs per person), then scored with their
+        texts. Below `budget` people the top k is exact. When no one
         shares a theme, the levels fall back to diversity alone, so whoever has a permitted
         partner gets suggestions.
         """
