@@ -274,7 +274,7 @@ def test_the_delivery_rate_is_read_and_defaults_to_telegrams_30(tmp_path):
 
 
 def test_what_a_file_leaves_out_keeps_its_default(tmp_path):
-    event_only = GOOD.split("[i18n]")[0] + "[roles]\norganisers = [\"telegram:42\"]\n"
+    event_only = GOOD.split("[i18n]")[0] + '[roles]\norganisers = ["telegram:42"]\n'
     settings = load_settings(write(tmp_path, event_only), environ={})
     assert settings.roles.of("telegram", "42") == {"organiser"}
     assert settings.roles.of("console", "facilitator") == {"facilitator"}

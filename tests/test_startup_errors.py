@@ -146,8 +146,8 @@ def test_a_bad_collectivities_file_in_the_config_is_one_line(tmp_path, command):
     bad = tmp_path / "list.csv"
     bad.write_text("code,kind,name_ar,name_fr,region_code\nC-X,villa,دار,Dar,01\n", "utf-8")
     defaults = (ROOT / "bot" / "default_config.toml").read_text("utf-8")
-    config = defaults.replace('[collectivities]', '[collectivities]\nfile = "list.csv"', 1)
-    config = config.replace('file = ""\n\n[agenda]', '\n[agenda]', 1)
+    config = defaults.replace("[collectivities]", '[collectivities]\nfile = "list.csv"', 1)
+    config = config.replace('file = ""\n\n[agenda]', "\n[agenda]", 1)
     (tmp_path / "config.toml").write_text(config, "utf-8")
     result = tawasul(tmp_path, *command)
     assert result.returncode == 2
