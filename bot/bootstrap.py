@@ -203,6 +203,7 @@ async def bootstrap(
         channel_limits=LIMITS,
         agenda=agenda,
         toolkit=settings.toolkit,
+        themes=settings.themes,
     )
     conversation = Conversation(UnitOfWork(database), services)
     reminders.register(conversation.commands)

@@ -11,6 +11,7 @@ from db.models import ChannelAccount, Participant
 from db.store import Store
 from domain.agenda import Agenda
 from domain.settings import EventSettings, PrivacySettings, RegistrationSettings, Roles
+from domain.themes import Taxonomy
 from domain.toolkit import Toolkit
 from handlers.draft import Draft, NoDraft
 from handlers.messages import ChannelLimits
@@ -37,6 +38,8 @@ class Services:
     """The run of show, checked at start."""
     toolkit: Toolkit = field(default_factory=Toolkit)
     """The networking toolkit's cards."""
+    themes: Taxonomy = field(default_factory=Taxonomy)
+    """The interests' themes and their lexicon."""
 
 
 @dataclass

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -19,6 +20,7 @@ from zoneinfo import ZoneInfo
 from db.broadcasts import CHECKIN, MESSAGE, POLL, QUESTION, text_for
 from db.models import Broadcast
 from db.polls import Answered
+from domain.themes import Taxonomy
 from handlers import questions
 from handlers.commands import FACILITATOR, CommandSpec, may_use
 from handlers.messages import Option, Reply
@@ -235,6 +237,26 @@ async def broadcasts_command(ctx: Context, argument: str = "") -> Sequence[Reply
     return [Reply("\n\n".join(blocks), tuple(options))]
 
 
+def themes_line(tr: Translator, taxonomy: Taxonomy, texts: Sequence[str]) -> str | None:
+    """How many of the texts speak of each theme, most first; None when none does."""
+    counts: Counter[str] = Counter()
+    for text in texts:
+        counts.update({match.slug for match in taxonomy.understand(text)})
+    if not counts:
+        return None
+    labels = {theme.slug: theme.label for theme in taxonomy.themes}
+    parts = [
+        tr.ngettext(
+            "{n} reply about {theme}",
+            "{n} replies about {theme}",
+            count,
+            theme=labels[slug].get(tr.locale, slug),
+        )
+        for slug, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    ]
+    return "\n".join([tr._("By theme:"), *(f"• {part}" for part in parts)])
+
+
 async def on_broadcast_control(ctx: Context, tap: Tap) -> Sequence[Reply]:
     """``bcast:<id>:replies``: the replies to an open question, as a list."""
     tr = ctx.tr
@@ -252,6 +274,9 @@ async def on_broadcast_control(ctx: Context, tap: Tap) -> Sequence[Reply]:
         text_for(question.texts, tr.locale),
         "",
     ]
+    by_theme = themes_line(tr, ctx.services.themes, [reply.text for reply in replies])
+    if by_theme is not None:
+        lines += [by_theme, ""]
     shown = 0
     size = sum(len(line) for line in lines)
     for reply in replies:

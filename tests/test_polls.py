@@ -291,6 +291,7 @@ async def test_an_open_question_is_answered_in_a_side_flow_and_listed(room):
     await facilitator.taps(f"Replies to #{question}")
     reads(facilitator, f"Replies to #{question}:", "One word for openness?")
     facilitator.sees("• البيانات المفتوحة للجماعة", "• La transparence, d'abord")
+    reads(facilitator, "By theme:\n• 2 replies about Open data and transparency\n")
 
 
 async def test_a_closed_question_takes_no_answer(room):
