@@ -38,7 +38,6 @@ from handlers.context import Context
 from handlers.draft import Draft
 from handlers.flow import Answer, Finish, Flow, Goto, Outcome, Stay, Step
 from handlers.messages import Option, Reply
-from handlers.state import Frame
 from handlers.wording import LANGUAGE_NAMES, text_problem
 from locales.i18n import N_, Ltr, Native
 
@@ -96,12 +95,7 @@ def register(commands: Commands) -> None:
 async def begin(ctx: Context, argument: str = "") -> list[Reply]:
     """Open the composition over whatever the person was doing; its first question comes
     next (the engine asks the pending question after a command)."""
-    names = [frame.flow for frame in ctx.stack]
-    if ctx.flow != NAME and NAME in names:
-        del ctx.stack[names.index(NAME) :]
-    elif ctx.flow is not None and ctx.flow != NAME:
-        ctx.stack.append(Frame(ctx.flow, ctx.step, ctx.draft.dump()))
-    ctx.flow, ctx.step, ctx.draft, ctx.options = NAME, "text", ComposeDraft(), []
+    ctx.enter(COMPOSE)
     return []
 
 

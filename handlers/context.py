@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from db.models import ChannelAccount, Participant
 from db.store import Store
@@ -17,6 +17,9 @@ from handlers.draft import Draft, NoDraft
 from handlers.messages import ChannelLimits
 from handlers.state import Frame
 from locales.i18n import Catalogs, Translator
+
+if TYPE_CHECKING:
+    from handlers.flow import Flow
 
 
 @dataclass
@@ -71,3 +74,16 @@ class Context:
 
     def now(self) -> datetime:
         return self.services.clock()
+
+    def enter(self, flow: Flow, draft: Draft | None = None) -> None:
+        """Open ``flow`` at its first step over the current one, which resumes when it is
+        done. A flow already open (current or interrupted) is not opened twice: the flows
+        above it are dropped and it starts again, so the stack stays short."""
+        names = [frame.flow for frame in self.stack]
+        if self.flow != flow.name and flow.name in names:
+            del self.stack[names.index(flow.name) :]
+        elif self.flow is not None and self.flow != flow.name:
+            self.stack.append(Frame(self.flow, self.step, self.draft.dump()))
+        self.flow, self.step = flow.name, flow.first
+        self.draft = draft if draft is not None else flow.draft()
+        self.options = []

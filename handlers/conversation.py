@@ -47,7 +47,6 @@ from handlers.messages import (
     to_content,
 )
 from handlers.router import Callbacks
-from handlers.state import Frame
 from handlers.wording import CORE_COMMANDS, help_text, profile_text
 
 log = logging.getLogger("tawasul.conversation")
@@ -388,11 +387,7 @@ class Conversation:
         A side flow already open (current or interrupted) is not opened twice: the
         flows above it are left and it starts again, so the stack stays short.
         """
-        while ctx.flow != flow.name and any(frame.flow == flow.name for frame in ctx.stack):
-            _leave(ctx)
-        if ctx.flow is not None and ctx.flow != flow.name:
-            ctx.stack.append(Frame(ctx.flow, ctx.step, ctx.draft.dump()))
-        _begin(ctx, flow, flow.first)
+        ctx.enter(flow)
         return await self._ask(ctx)
 
     async def _ask(self, ctx: Context, lead: str | None = None) -> list[Reply]:

@@ -17,7 +17,6 @@ from handlers.flow import Answer, Finish, Flow, Outcome, Stay, Step
 from handlers.messages import Reply
 from handlers.presence import not_registered
 from handlers.router import Tap
-from handlers.state import Frame
 from handlers.wording import text_problem
 
 ASK = "ask"
@@ -74,14 +73,7 @@ def enter(ctx: Context, broadcast_id: int) -> None:
     An answer already open (current or interrupted) is not opened twice: the flows above it
     are left, and it starts again for this question.
     """
-    names = [frame.flow for frame in ctx.stack]
-    if ctx.flow != QUESTION_FLOW.name and QUESTION_FLOW.name in names:
-        del ctx.stack[names.index(QUESTION_FLOW.name) :]
-    elif ctx.flow is not None and ctx.flow != QUESTION_FLOW.name:
-        ctx.stack.append(Frame(ctx.flow, ctx.step, ctx.draft.dump()))
-    ctx.flow, ctx.step = QUESTION_FLOW.name, REPLY_STEP
-    ctx.draft = QuestionDraft(broadcast_id=broadcast_id)
-    ctx.options = []
+    ctx.enter(QUESTION_FLOW, QuestionDraft(broadcast_id=broadcast_id))
 
 
 async def on_ask_tap(ctx: Context, tap: Tap) -> list[Reply]:
