@@ -49,7 +49,7 @@ import io
 import re
 import tomllib
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
@@ -57,6 +57,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from domain.durations import parse_duration
+from domain.problems import Problem, ProblemsFound
 from domain.settings import Localised
 
 LANGUAGES = ("ar", "fr", "en")
@@ -195,22 +196,9 @@ class Agenda:
         return Moment(Phase.BETWEEN, None, following)
 
 
-@dataclass(frozen=True)
-class Problem:
-    where: str
-    """``session welcome``, ``session welcome, prompt checkin``, or empty for the whole file."""
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.where}: {self.message}" if self.where else self.message
-
-
-class AgendaInvalid(ValueError):
-    """An agenda that cannot be used, with every problem found."""
-
-    def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems = list(problems)
-        super().__init__("; ".join(str(problem) for problem in self.problems))
+class AgendaInvalid(ProblemsFound):
+    """An agenda that cannot be used; each problem names its session (``session
+    welcome``, ``session welcome, prompt checkin``)."""
 
 
 def load(

@@ -35,11 +35,12 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from domain.arabic import consonant_key, normalise
+from domain.problems import Problem, ProblemsFound
 
 LANGUAGES = ("ar", "fr", "en")
 LEXICONS = ("msa", "darija", "arabizi", "fr", "en")
@@ -82,22 +83,8 @@ _MIN_ARABIZI_KEY = 3
 Arabizi keyword matches as it is spelt."""
 
 
-@dataclass(frozen=True)
-class Problem:
-    where: str
-    """``theme participatory_budgeting``, or empty for the whole file."""
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.where}: {self.message}" if self.where else self.message
-
-
-class TaxonomyInvalid(ValueError):
-    """A taxonomy that cannot be used, with every problem found."""
-
-    def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems = list(problems)
-        super().__init__("; ".join(str(problem) for problem in self.problems))
+class TaxonomyInvalid(ProblemsFound):
+    """A taxonomy that cannot be used; each problem names its theme."""
 
 
 @dataclass(frozen=True)
