@@ -27,10 +27,7 @@ async def room(database, settings, clock):
 
 async def participant(app, external_id: str, language: str = "English") -> Person:
     person = Person(app.conversation, external_id)
-    await person.registers()
-    if language != "English":
-        await person.says("/language")
-        await person.taps(language)
+    await person.registers_speaking(language)
     return person
 
 

@@ -98,12 +98,8 @@ class Room:
 
 
 async def registered(app, external_id: str, language: str = "English") -> Person:
-    """Someone registered, who then chose ``language`` (/language)."""
     person = Person(app.conversation, external_id)
-    await person.registers()
-    if language != "English":
-        await person.says("/language")
-        await person.taps(language)
+    await person.registers_speaking(language)
     return person
 
 

@@ -96,6 +96,13 @@ class Person:
         await self.taps("Confirm")
         self.sees("your registration is complete")
 
+    async def registers_speaking(self, language: str) -> None:
+        """Register (in English, as :meth:`registers`), then choose ``language`` (/language)."""
+        await self.registers()
+        if language != "English":
+            await self.says("/language")
+            await self.taps(language)
+
     async def taps(self, label: str) -> list[Reply]:
         """Tap the button whose label contains ``label`` in the last message with options."""
         options = self.options
