@@ -24,12 +24,12 @@ import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import ConfigError, Settings, read_agenda_file
+from bot.sweeps import Sweeps
 from db import broadcasts
 from db.models import ScheduledItem, as_utc
 from db.schedule import Schedule
@@ -44,8 +44,6 @@ from locales.i18n import Catalogs
 
 log = logging.getLogger("tawasul.run_of_show")
 SWEEP_S = 2.0
-SWEEP_JOB = "run_of_show_sweep"
-WAKE_JOB = "run_of_show_wake"
 
 
 def document_of(agenda: Agenda) -> dict:
@@ -208,7 +206,7 @@ class RunOfShow:
         self.prompts = prompts
         self.sweep_s = sweep_s
         self._digest = digest_of(document_of(services.agenda))
-        self._scheduler: AsyncIOScheduler | None = None
+        self._scheduler: Sweeps | None = None
 
     async def follow(self) -> bool:
         """Take up an agenda loaded by another process; True when it changed."""
@@ -267,24 +265,13 @@ class RunOfShow:
 
     def start(self) -> None:
         """Sweep every ``sweep_s`` and at the next item's time; call from a running loop."""
-        if self._scheduler is not None:
-            return
-        self._scheduler = AsyncIOScheduler(timezone="UTC")
-        self._scheduler.add_job(
-            self._sweep,
-            "interval",
-            seconds=self.sweep_s,
-            id=SWEEP_JOB,
-            misfire_grace_time=None,
-            coalesce=True,
-            max_instances=1,
-        )
-        self._scheduler.start()
+        if self._scheduler is None:
+            self._scheduler = Sweeps(self._sweep, self.sweep_s, "run_of_show")
 
     async def stop(self) -> None:
         scheduler, self._scheduler = self._scheduler, None
         if scheduler is not None:
-            scheduler.shutdown(wait=False)
+            scheduler.shutdown()
 
     async def _sweep(self) -> None:
         try:
@@ -298,16 +285,5 @@ class RunOfShow:
         if self._scheduler is None:
             return
         due = await self.next_fire()
-        if due is None:
-            return
-        delay = (due - self.services.clock()).total_seconds()
-        if 0 < delay < self.sweep_s:
-            self._scheduler.add_job(
-                self._sweep,
-                "date",
-                run_date=datetime.now(due.tzinfo) + timedelta(seconds=delay),
-                id=WAKE_JOB,
-                replace_existing=True,
-                misfire_grace_time=None,
-                coalesce=True,
-            )
+        if due is not None:
+            self._scheduler.wake_in((due - self.services.clock()).total_seconds())

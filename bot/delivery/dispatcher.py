@@ -28,10 +28,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Generic, TypeVar
 
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
-
 from bot.delivery.budget import RateBudget, Sleep
 from bot.delivery.ports import Blocked, Failed, Outcome, RetryLater, Sender, Sent, Unknown
+from bot.sweeps import Sweeps
 from db.outbox import BULK, REPLY, Claimed, OutboxQueue, SentRow
 from db.session import Database
 from handlers.messages import Outgoing, from_content
@@ -39,9 +38,7 @@ from handlers.messages import Outgoing, from_content
 log = logging.getLogger("tawasul.delivery")
 T = TypeVar("T")
 R = TypeVar("R")
-SWEEP_JOB = "outbox_sweep"
 BATCHES_IN_HAND = 2
-WAKE_JOB = "outbox_wake"
 
 
 @dataclass(frozen=True)
@@ -110,7 +107,7 @@ class Delivery:
             for lane in (REPLY, BULK)
         }
         self._sweeping = asyncio.Lock()
-        self._scheduler: AsyncIOScheduler | None = None
+        self._scheduler: Sweeps | None = None
 
     # the fast path
 
@@ -155,24 +152,13 @@ class Delivery:
 
     def start(self) -> None:
         """Sweep every ``sweep_s`` and at the next due time; call from a running loop."""
-        if self._scheduler is not None:
-            return
-        self._scheduler = AsyncIOScheduler(timezone="UTC")
-        self._scheduler.add_job(
-            self._sweep,
-            "interval",
-            seconds=self.settings.sweep_s,
-            id=SWEEP_JOB,
-            misfire_grace_time=None,
-            coalesce=True,
-            max_instances=1,
-        )
-        self._scheduler.start()
+        if self._scheduler is None:
+            self._scheduler = Sweeps(self._sweep, self.settings.sweep_s, "outbox")
 
     async def stop(self) -> None:
         scheduler, self._scheduler = self._scheduler, None
         if scheduler is not None:
-            scheduler.shutdown(wait=False)
+            scheduler.shutdown()
         async with self._sweeping:
             pass
 
@@ -188,19 +174,8 @@ class Delivery:
         if self._scheduler is None:
             return
         due = await self.queue.next_due()
-        if due is None:
-            return
-        delay = (due - self.clock()).total_seconds()
-        if 0 < delay < self.settings.sweep_s:
-            self._scheduler.add_job(
-                self._sweep,
-                "date",
-                run_date=datetime.now(due.tzinfo) + timedelta(seconds=delay),
-                id=WAKE_JOB,
-                replace_existing=True,
-                misfire_grace_time=None,
-                coalesce=True,
-            )
+        if due is not None:
+            self._scheduler.wake_in((due - self.clock()).total_seconds())
 
     # sending
 
