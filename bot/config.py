@@ -292,8 +292,8 @@ def _settings(
         place=_localised(raw, "place"),
         timezone=event["timezone"],
     )
-    agenda_file = _agenda_file(raw, base)
-    themes_file = _themes_file(raw, base)
+    agenda_file = _data_file(raw, base, "agenda", "file", SHIPPED_AGENDA)
+    themes_file = _data_file(raw, base, "interests", "themes_file", SHIPPED_THEMES)
     return Settings(
         event=event_settings,
         default_locale=default_locale,
@@ -305,7 +305,7 @@ def _settings(
         telegram_bot_username=_bot_username(telegram.get("bot_username", "TawasulBot")),
         telegram_token=environ.get("TELEGRAM_BOT_TOKEN") or None,
         agenda_file=agenda_file,
-        toolkit=read_toolkit_file(_toolkit_file(raw, base)),
+        toolkit=read_toolkit_file(_data_file(raw, base, "toolkit", "file", SHIPPED_TOOLKIT)),
         agenda=read_agenda_file(agenda_file, event_settings) if read_agenda else Agenda(),
         reminders=_reminders(raw),
         themes_file=themes_file,
@@ -374,15 +374,19 @@ def _bot_username(value: str) -> str:
 # [agenda] and [reminders]
 
 
-def _agenda_file(raw: dict[str, Any], base: Path | None) -> Path:
-    value = raw.get("agenda", {}).get("file", "")
+def _data_file(
+    raw: dict[str, Any], base: Path | None, section: str, key: str, shipped: Path
+) -> Path:
+    """The file ``[section] key`` names (relative: next to the config file), which must
+    exist; empty: the one shipped."""
+    value = raw.get(section, {}).get(key, "")
     if not value:
-        return SHIPPED_AGENDA
+        return shipped
     file = Path(value)
     if not file.is_absolute() and base is not None:
         file = base.resolve() / file
     if not file.is_file():
-        raise ConfigError(f"agenda.file: {file} not found")
+        raise ConfigError(f"{section}.{key}: {file} not found")
     return file
 
 
@@ -416,18 +420,6 @@ def read_agenda_file(file: Path, event: EventSettings) -> Agenda:
     return moved
 
 
-def _toolkit_file(raw: dict[str, Any], base: Path | None) -> Path:
-    value = raw.get("toolkit", {}).get("file", "")
-    if not value:
-        return SHIPPED_TOOLKIT
-    file = Path(value)
-    if not file.is_absolute() and base is not None:
-        file = base.resolve() / file
-    if not file.is_file():
-        raise ConfigError(f"toolkit.file: {file} not found")
-    return file
-
-
 def read_toolkit_file(file: Path) -> Toolkit:
     """The toolkit's cards in ``file``; a bad one is a :class:`ConfigError` giving the first
     problems."""
@@ -458,18 +450,6 @@ def _agenda_error(file: Path, problems: list[Problem]) -> ConfigError:
 
 
 # [interests]
-
-
-def _themes_file(raw: dict[str, Any], base: Path | None) -> Path:
-    value = raw.get("interests", {}).get("themes_file", "")
-    if not value:
-        return SHIPPED_THEMES
-    file = Path(value)
-    if not file.is_absolute() and base is not None:
-        file = base.resolve() / file
-    if not file.is_file():
-        raise ConfigError(f"interests.themes_file: {file} not found")
-    return file
 
 
 def read_themes_file(file: Path) -> Taxonomy:

@@ -167,7 +167,7 @@ def prompt_sender(event_id: int, default_locale: str, catalogs: Catalogs) -> Pro
         session: AsyncSession, item: ScheduledItem, agenda: Agenda, now: datetime
     ) -> int | None:
         code = str(item.payload.get("prompt"))
-        prompt = next((p for _, p in agenda.prompts() if p.code == code), None)
+        prompt = agenda.prompt(code)
         if prompt is None:
             return None
         options = [localised(option, default_locale) for option in prompt.options] or None

@@ -174,6 +174,11 @@ class Agenda:
     def session(self, code: str) -> Session | None:
         return next((session for session in self.sessions if session.code == code), None)
 
+    def prompt(self, code: str) -> Prompt | None:
+        return next(
+            (p for session in self.sessions for p in session.prompts if p.code == code), None
+        )
+
     def prompts(self) -> tuple[tuple[Session, Prompt], ...]:
         """Every prompt with its session, in the order they are due."""
         pairs = [(session, prompt) for session in self.sessions for prompt in session.prompts]

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from db.models import as_utc
-from domain.agenda import Agenda, Prompt
+from domain.agenda import Agenda
 from domain.schedule import SKIPPED
 from handlers.commands import FACILITATOR, Commands, CommandSpec
 from handlers.messages import Reply
@@ -41,12 +41,8 @@ def register(commands: Commands) -> None:
     )
 
 
-def find_prompt(agenda: Agenda, code: str) -> Prompt | None:
-    return next((p for _, p in agenda.prompts() if p.code == code), None)
-
-
 def prompt_line(tr: Translator, agenda: Agenda, code: str, fires_at: datetime) -> str:
-    found = find_prompt(agenda, code)
+    found = agenda.prompt(code)
     when = Ltr(tr.time(as_utc(fires_at).astimezone(agenda.zone)))
     if found is None:
         return tr._("{time} {prompt}", time=when, prompt=Ltr(code))
