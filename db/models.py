@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
@@ -345,3 +346,157 @@ class ScheduledItem(Base):
     broadcast_id: Mapped[int | None] = mapped_column(
         ForeignKey("broadcasts.id", ondelete="SET NULL")
     )
+
+
+SCOPES = ("national", "international", "both")
+SHARES = ("phone", "email", "handle")
+
+
+class InterestProfile(Base):
+    """What a participant can offer and seeks at one event, as they said it.
+
+    ``offers`` and ``seeks`` are the themes chosen from the list; ``offer_text`` (a project
+    they are proud of) and ``seek_text`` (a challenge they face) are kept as written, with
+    the themes understood from each and confirmed or corrected by the person
+    (``offer_text_themes``, ``seek_text_themes``). ``shares`` says which contact details a
+    peer sees once both accept (``phone``, ``email``, ``handle``: the chat username,
+    kept in ``handle`` only when chosen).
+    """
+
+    __tablename__ = "interest_profiles"
+    __table_args__ = (
+        CheckConstraint(
+            "scope IS NULL OR scope IN ('national', 'international', 'both')", name="scope"
+        ),
+    )
+
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    offers: Mapped[list] = mapped_column(JSON, default=list)
+    seeks: Mapped[list] = mapped_column(JSON, default=list)
+    offer_text: Mapped[str] = mapped_column(String(1000), default="")
+    seek_text: Mapped[str] = mapped_column(String(1000), default="")
+    offer_text_themes: Mapped[list] = mapped_column(JSON, default=list)
+    seek_text_themes: Mapped[list] = mapped_column(JSON, default=list)
+    scope: Mapped[str | None] = mapped_column(String(16))
+    shares: Mapped[list] = mapped_column(JSON, default=list)
+    handle: Mapped[str | None] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class DoNotMatch(Base):
+    """Two participants the organisers never suggest to each other nor seat together.
+
+    Stored once per pair, the smaller participant id first."""
+
+    __tablename__ = "do_not_match"
+    __table_args__ = (CheckConstraint("first_id < second_id", name="ordered"),)
+
+    first_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), primary_key=True
+    )
+    second_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+MATCH_REQUEST_STATUSES = ("pending", "accepted", "declined", "withdrawn")
+
+
+class MatchRequest(Base):
+    """ "I'd like to connect": one participant asks another, who accepts or declines.
+
+    Contact details are revealed to both only once it is ``accepted``; a decline is never
+    told to the requester. ``themes`` keeps the reason's facts (as
+    :class:`domain.matching.Reasons` slugs), so each side reads it in their own language.
+    """
+
+    __tablename__ = "match_requests"
+    __table_args__ = (
+        UniqueConstraint("event_id", "requester_id", "requested_id"),
+        CheckConstraint(
+            "status IN ('pending', 'accepted', 'declined', 'withdrawn')", name="status"
+        ),
+        CheckConstraint("requester_id <> requested_id", name="two_people"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    requester_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), index=True
+    )
+    requested_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    reasons: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+ROUND_MODES = ("pairs", "tables")
+
+
+class NetworkingRound(Base):
+    """One timed speed-networking round; its seats say who sits with whom."""
+
+    __tablename__ = "rounds"
+    __table_args__ = (
+        UniqueConstraint("event_id", "number"),
+        CheckConstraint("mode IN ('pairs', 'tables')", name="mode"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    """1, 2, 3… within the event."""
+    mode: Mapped[str] = mapped_column(String(8))
+    size: Mapped[int] = mapped_column(Integer)
+    """2 for pairs (a trio takes the odd one), 3 to 5 for tables."""
+    minutes: Mapped[int] = mapped_column(Integer)
+    audience: Mapped[str] = mapped_column(String(16))
+    """``present`` (checked in) or ``all`` (everyone registered)."""
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    stopped_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    """When ``/round stop`` ended it early; None when it ran its time."""
+    started_by: Mapped[int | None] = mapped_column(
+        ForeignKey("participants.id", ondelete="SET NULL")
+    )
+
+
+class RoundSeat(Base):
+    """Where one participant sits in one round: the table (or pair) number, from 1."""
+
+    __tablename__ = "round_seats"
+
+    round_id: Mapped[int] = mapped_column(
+        ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True
+    )
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    table_number: Mapped[int] = mapped_column(Integer)
+
+
+class MeetingReport(Base):
+    """A participant's answer to "did you meet X?" after the event, for the reports."""
+
+    __tablename__ = "meeting_reports"
+
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), primary_key=True
+    )
+    other_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    met: Mapped[bool] = mapped_column(Boolean)
+    answered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -29,6 +29,7 @@ from db.models import (
     Participant,
     Region,
 )
+from db.networking import Networking
 from db.outbox import Outbox
 from db.polls import Live
 from db.schedule import Schedule
@@ -324,6 +325,7 @@ class Store:
     outbox: Outbox
     schedule: Schedule
     live: Live
+    networking: Networking
 
 
 class UnitOfWork:
@@ -349,4 +351,5 @@ class UnitOfWork:
                 outbox=Outbox(session),
                 schedule=Schedule(session),
                 live=Live(session),
+                networking=Networking(session),
             )

@@ -63,6 +63,8 @@ class Context:
     menu: tuple[tuple[str, str], ...] = ()
     """(name, description msgid) of each command this person may use, for /help."""
     forget_account: bool = False
+    handle: str | None = None
+    """The sender's public name on the channel, as the inbound event carried it."""
 
     @property
     def locale(self) -> str:

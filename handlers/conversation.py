@@ -215,6 +215,7 @@ class Conversation:
             account=account,
             participant=participant,
             roles=self.services.roles.of(inbound.channel, inbound.external_id),
+            handle=inbound.handle,
         )
         ctx.menu = self.commands.available(ctx.roles)
         if state is not None and _known(state.flow, state.step):

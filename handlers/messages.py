@@ -26,6 +26,8 @@ class Inbound:
     the shared phone number (``CONTACT``) or the kind of media that was sent
     (``UNSUPPORTED``: "photo", "sticker", "voice", "location", "document", ...).
     ``update_id`` is the platform's id for the delivery, used to handle it once.
+    ``handle`` is the sender's public name on the channel (a Telegram ``@username``),
+    when they have one: kept only if they choose to share it with the peers they accept.
     """
 
     channel: str
@@ -33,6 +35,7 @@ class Inbound:
     kind: InboundKind
     text: str = ""
     update_id: str | None = None
+    handle: str | None = None
 
     @classmethod
     def message(cls, channel: str, external_id: str, text: str, update_id: str | None = None):

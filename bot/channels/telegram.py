@@ -10,6 +10,7 @@ holds no business logic and lets no Telegram type reach the core.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -229,7 +230,8 @@ class TelegramChannel:
             await self._on_message(context.bot, update, update.message)
 
     async def _on_message(self, bot: Bot, update: Update, message: Message) -> None:
-        inbound = inbound_from_message(message, update.effective_user.id, str(update.update_id))
+        user = update.effective_user
+        inbound = inbound_from_message(message, user.id, str(update.update_id), user.username)
         if inbound is None:
             log.debug(
                 "update %s ignored: a kind of message the core does not read", update.update_id
@@ -250,14 +252,26 @@ class TelegramChannel:
             external_id = str(query.from_user.id)
             key = clean_inbound_text(query.data)
             inbound = Inbound.choice(CHANNEL, external_id, key, str(update.update_id))
+            inbound = _with_handle(inbound, query.from_user.username)
             outgoing = await self._conversation.handle(inbound)
         finally:
             await closing
         await self._deliver(outgoing)
 
 
-def inbound_from_message(message: Message, sender_id: int, update_id: str) -> Inbound | None:
+def _with_handle(inbound: Inbound, username: str | None) -> Inbound:
+    return dataclasses.replace(inbound, handle=f"@{username}") if username else inbound
+
+
+def inbound_from_message(
+    message: Message, sender_id: int, update_id: str, username: str | None = None
+) -> Inbound | None:
     """What the person sent, or None for messages nobody typed (service messages...)."""
+    inbound = _inbound_from_message(message, sender_id, update_id)
+    return None if inbound is None else _with_handle(inbound, username)
+
+
+def _inbound_from_message(message: Message, sender_id: int, update_id: str) -> Inbound | None:
     external_id = str(sender_id)
     if message.text is not None:
         return Inbound.message(CHANNEL, external_id, clean_inbound_text(message.text), update_id)
