@@ -12,8 +12,10 @@ import asyncio
 import contextlib
 import gc
 import logging
+import re
 import signal
 import sys
+from datetime import date
 from importlib import metadata
 from pathlib import Path
 from typing import NoReturn
@@ -155,6 +157,15 @@ words of the text that triggered it. The themes and their keywords come from the
 [interests] themes_file (else the shipped bot/data/themes.toml); a bad file is one line
 naming its first problems, exit code 2."""
 
+EXPLAIN_DATE_DESCRIPTION = """\
+Print how a typed deadline is understood, as a commitment's deadline would be: the first
+line is the date (YYYY-MM-DD), "ambiguous" or "invalid"; the second, the reason (the rule
+that decided, in English) and the words of the text it rests on; then, when ambiguous,
+one line per date to offer: the date, a tab, its reason. The rules are written in
+domain/deadlines.py: numeric dates are day first, a month alone is its last day, "before
+X" is X, a date without a year is its next occurrence, vague words and Hijri events ask
+for a date."""
+
 UNREACHABLE_DESCRIPTION = """\
 List the registered participants whose channel said they blocked the bot (broadcasts
 leave them out; writing to the bot again makes them reachable), longest unreachable
@@ -174,6 +185,13 @@ def _user(value: str) -> str:
         return check_external_id(value)
     except ValueError as problem:
         raise argparse.ArgumentTypeError(str(problem)) from None
+
+
+def _day(value: str) -> date:
+    with contextlib.suppress(ValueError):
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            return date.fromisoformat(value)
+    raise argparse.ArgumentTypeError(f"{value!r} is not a day written YYYY-MM-DD")
 
 
 def _version() -> str:
@@ -325,6 +343,24 @@ def _parser() -> argparse.ArgumentParser:
         EXPLAIN_THEMES_DESCRIPTION,
     )
     themes.add_argument("text", metavar="TEXT", help="what a focal point would write")
+    deadline = command(
+        explain_actions,
+        "date",
+        "how a typed deadline is understood, and why",
+        EXPLAIN_DATE_DESCRIPTION,
+    )
+    deadline.add_argument("text", metavar="TEXT", help="what a focal point would type")
+    deadline.add_argument(
+        "--today",
+        type=_day,
+        metavar="YYYY-MM-DD",
+        help="the day it is typed (default: today in the event's time zone, Africa/Casablanca)",
+    )
+    deadline.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        help='the person\'s language, for the words it decides ("dec 24"); reasons are in English',
+    )
     return parser
 
 
@@ -423,6 +459,10 @@ def _dispatch(arguments: argparse.Namespace) -> int:
             return agenda_cli.show(settings, arguments.lang)
         case "explain" if arguments.action == "themes":
             return _explain_themes(settings, arguments.text)
+        case "explain" if arguments.action == "date":
+            from bot.explain_date import explain_date
+
+            return explain_date(settings, arguments.text, arguments.today, arguments.lang)
     return EXIT_USAGE
 
 
