@@ -47,10 +47,10 @@ def explain_date(settings: Settings, text: str, today: date | None, language: st
 
 
 def reason_line(deadline: Deadline) -> str:
-    """'in the past (2023-12-31): "31/12/2023"'"""
+    """The reason and its words: 'in the past, 2023-12-31 (from "31/12/2023")'."""
     line = REASONS[deadline.reason]
     if deadline.reason is Reason.IN_THE_PAST and deadline.date is not None:
-        line += f" ({deadline.date.isoformat()})"
+        line += f", {deadline.date.isoformat()}"
     if deadline.words:
-        line += f': "{" ".join(deadline.words)}"'
+        line += f' (from "{" ".join(deadline.words)}")'
     return line
