@@ -17,9 +17,7 @@ EVENT = date(2024, 11, 13)
 def reading(text: str, today: date = EVENT, language: str | None = None) -> str:
     """One line: the date or the outcome, the reason code, then any candidates."""
     deadline = understand(text, today, language)
-    return " ".join(
-        [deadline.line, deadline.reason.value, *(c.line for c in deadline.candidates)]
-    )
+    return " ".join([deadline.line, deadline.reason.value, *(c.line for c in deadline.candidates)])
 
 
 ON_THE_EVENT_DAY = [
@@ -204,6 +202,7 @@ ON_THE_EVENT_DAY = [
     ("2-3 mois", "ambiguous several 2025-01-13 2025-02-13"),
     ("15-20 mars", "ambiguous several 2025-03-15 2025-03-20"),
     ("31/12/2024 (31 دجنبر 2024)", "2024-12-31 date"),
+    ("31/02/2025 ou 15 mars", "invalid no-such-date"),
 ]
 
 
@@ -316,12 +315,10 @@ def test_only_vague_lunar_and_unreadable_ask_for_a_date():
 MONTH_NAMES = {
     "ar_ma": "يناير فبراير مارس أبريل ماي يونيو يوليوز غشت شتنبر أكتوبر نونبر دجنبر",
     "ar_me": "يناير فبراير مارس أبريل مايو يونيو يوليو أغسطس سبتمبر أكتوبر نوفمبر ديسمبر",
-    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre "
-    "décembre",
+    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
     "fr_ascii": "janvier fevrier mars avril mai juin juillet aout septembre octobre novembre "
     "decembre",
-    "en": "January February March April May June July August September October November "
-    "December",
+    "en": "January February March April May June July August September October November December",
     "en_short": "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec",
 }
 EASTERN = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
