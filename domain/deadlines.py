@@ -733,7 +733,7 @@ class _Reader:
             expr = _Expr("day", words, day=int(third), month=int(second), year_text=first)
             return expr, i + 1
         if len(first) > 2 or len(second) > 2:
-            return _Expr("none", words), i + 1
+            return _Expr("impossible", words), i + 1
         expr = _Expr("day", words, day=int(first), month=int(second), year_text=third)
         return expr, i + 1
 
@@ -782,29 +782,29 @@ class _Reader:
     def _duration(self, i, pending):
         token = self.tokens[i]
         after = self._at(i + 1)
+        if token.sense.relative_days is not None:
+            return _Expr("relative", token.words, count=token.sense.relative_days), i + 1
         count = token.sense.count if token.number is None else token.number
         if self._decimal(i):
             count = float(f"{token.numeric[0]}.{token.numeric[1]}")  # "2,5 mois"
-        if token.sense.relative_days is not None:
-            return _Expr("relative", token.words, count=token.sense.relative_days), i + 1
-        if count is not None and after and after.sense.unit:
-            return self._with_ago(_Expr("duration", token.words | after.words), count, after, i)
-        unit = token.sense.unit
-        if unit is None or token.sense.implied is None:
+        if count is not None and after is not None and after.sense.unit:
+            return self._lasting(count, after.sense.unit, token.words | after.words, i + 2)
+        if token.sense.unit is None or token.sense.implied is None:
             return None
         if after is not None and (after.sense.weekday or after.number is not None):
-            return None
+            return None  # «يوم الاثنين»
         if after is not None and after.sense.count == 1:  # «شهر واحد»
-            return self._with_ago(_Expr("duration", token.words | after.words), 1, token, i)
+            return self._lasting(1, token.sense.unit, token.words | after.words, i + 2)
         triggered = any(t.sense.within or t.sense.before or t.sense.ago for t in pending)
         if token.sense.implied == 1 and not triggered and len(self.tokens) > 1:
             return None
-        expr = _Expr("duration", token.words)
-        return self._with_ago(expr, token.sense.implied, token, i - 1)
+        return self._lasting(token.sense.implied, token.sense.unit, token.words, i + 1)
 
-    def _with_ago(self, expr: _Expr, count: int, unit: _Token, i: int) -> tuple[_Expr, int]:
-        expr.count, expr.unit = count, unit.sense.unit
-        end = i + 2
+    def _lasting(
+        self, count: float, unit: str, words: frozenset[int], end: int
+    ) -> tuple[_Expr, int]:
+        """A duration whose tokens end before ``end``, with the "ago" that follows it."""
+        expr = _Expr("duration", words, count=count, unit=unit)
         after = self._at(end)
         if after is not None and after.sense.ago:
             expr.ago = True
