@@ -1059,8 +1059,6 @@ class _Reader:
             moved = _add_months(self.today, sign * whole)
             if months > whole and moved not in (date.min, date.max):
                 moved += timedelta(days=sign * round((months - whole) * 30))
-        if e.ago:
-            return Deadline(Outcome.INVALID, Reason.IN_THE_PAST, self._words(e.words), moved)
         checked = self._checked(moved, Reason.DURATION, e)
         if e.before and checked.outcome is Outcome.DATE:
             return self._either(Reason.BEFORE_DURATION, e, (checked,), confirm=True)
