@@ -112,6 +112,30 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from domain.arabic import normalise, strip_invisible, to_ascii_digits
+from domain.deadline_words import (
+    AGO,
+    ARABIC_TEENS,
+    BEFORE,
+    COUNTS,
+    DAY_MARKERS,
+    FILLERS,
+    FIRST,
+    FIXED_FEASTS,
+    LUNAR,
+    MONTHS_AR,
+    MONTHS_EN,
+    MONTHS_FR,
+    ORDINAL_SUFFIXES,
+    POSITIONS,
+    QUARTERS,
+    REFS,
+    RELATIVE_DAYS,
+    UNITS,
+    VAGUE,
+    WEAK_MONTHS,
+    WEEKDAYS,
+    WITHIN,
+)
 
 FAR_AWAY_YEARS = 5
 """A date later than this many years after today is confirmed before it is kept."""
@@ -175,321 +199,6 @@ def understand(text: str, today: date, language: str | None = None) -> Deadline:
     return _Reader(text, today, language).deadline()
 
 
-# The lexicon. Keys are written as people write them and folded with ``normalise`` below.
-
-_MONTHS_AR = {
-    1: ("يناير", "جانفي", "كانون الثاني", "كانون ثاني"),
-    2: ("فبراير", "فبرير", "فيفري", "شباط"),
-    3: ("مارس", "آذار"),
-    4: ("أبريل", "إبريل", "أفريل", "نيسان"),
-    5: ("ماي", "مايو", "أيار"),
-    6: ("يونيو", "يونيه", "جوان", "حزيران"),
-    7: ("يوليوز", "يوليو", "يوليه", "جويلية", "تموز"),
-    8: ("غشت", "أغسطس", "أوت", "آب"),
-    9: ("شتنبر", "سبتمبر", "أيلول"),
-    10: ("أكتوبر", "تشرين الأول", "تشرين أول"),
-    11: ("نونبر", "نوفمبر", "تشرين الثاني", "تشرين ثاني"),
-    12: ("دجنبر", "ديسمبر", "كانون الأول", "كانون أول"),
-}
-_MONTHS_FR = {
-    1: ("janvier", "janv"),
-    2: ("février", "fév", "févr"),
-    3: ("mars",),
-    4: ("avril", "avr"),
-    5: ("mai",),
-    6: ("juin",),
-    7: ("juillet", "juil"),
-    8: ("août",),
-    9: ("septembre", "sept"),
-    10: ("octobre", "oct"),
-    11: ("novembre", "nov"),
-    12: ("décembre", "déc"),
-}
-_MONTHS_EN = {
-    1: ("january", "jan"),
-    2: ("february", "feb"),
-    3: ("march", "mar"),
-    4: ("april", "apr"),
-    5: ("may",),
-    6: ("june", "jun"),
-    7: ("july", "jul"),
-    8: ("august", "aug"),
-    9: ("september", "sep", "sept"),
-    10: ("october", "oct"),
-    11: ("november", "nov"),
-    12: ("december", "dec"),
-}
-_WEAK_MONTHS = ("may", "sept")
-_QUARTERS = {
-    1: ("q1", "t1", "first quarter", "premier trimestre", "1er trimestre", "الربع الأول"),
-    2: ("q2", "t2", "second quarter", "deuxième trimestre", "2e trimestre", "الربع الثاني"),
-    3: ("q3", "t3", "third quarter", "troisième trimestre", "3e trimestre", "الربع الثالث"),
-    4: ("q4", "t4", "fourth quarter", "quatrième trimestre", "4e trimestre", "الربع الرابع"),
-}
-
-_COUNTS = {
-    1: ("a", "an", "one", "un", "une", "واحد", "واحدة"),
-    2: ("two", "deux", "اثنين", "اثنان", "اثنتين", "جوج", "زوج"),
-    3: ("three", "trois", "ثلاث", "ثلاثة", "تلاتة", "تلت"),
-    4: ("four", "quatre", "أربع", "أربعة", "ربعة"),
-    5: ("five", "cinq", "خمس", "خمسة"),
-    6: ("six", "ست", "ستة"),
-    7: ("seven", "sept", "سبع", "سبعة"),
-    8: ("eight", "huit", "ثمان", "ثماني", "ثمانية", "تمنية"),
-    9: ("nine", "neuf", "تسع", "تسعة", "تسعود"),
-    10: ("ten", "dix", "عشر", "عشرة"),
-    11: ("eleven", "onze", "أحد عشر", "إحدى عشر", "إحدى عشرة", "حداش"),
-    12: ("twelve", "douze", "اثنا عشر", "اثني عشر", "اثنتا عشرة", "طناش"),
-    13: ("thirteen", "treize"),
-    14: ("fourteen", "quatorze"),
-    15: ("fifteen", "quinze", "خمسطاش"),
-    16: ("sixteen", "seize"),
-    18: ("eighteen",),
-    20: ("twenty", "vingt", "عشرين", "عشرون"),
-    30: ("thirty", "trente", "ثلاثين", "ثلاثون"),
-}
-_ARABIC_UNITS = {3: "ثلاث", 4: "أربع", 5: "خمس", 6: "ست", 7: "سبع", 8: "ثماني", 9: "تسع"}
-for _n, _word in _ARABIC_UNITS.items():  # ثلاثة عشر … تسعة عشر
-    _COUNTS.setdefault(10 + _n, ())
-    _COUNTS[10 + _n] += tuple(
-        f"{_word}{ending} {ten}" for ending in ("", "ة") for ten in ("عشر", "عشرة")
-    )
-
-# unit: (singular, dual, plural)
-_UNITS = {
-    "day": (
-        ("day", "jour", "j", "يوم", "يوما", "نهار"),
-        ("يومين",),
-        ("days", "jours", "أيام", "ايام"),
-    ),
-    "week": (
-        ("week", "wk", "semaine", "sem", "أسبوع", "أسبوعا", "سيمانة", "جمعة"),
-        ("أسبوعين", "سيمانتين", "جمعتين"),
-        ("weeks", "semaines", "أسابيع", "سيمانات"),
-    ),
-    "month": (
-        ("month", "mois", "شهر", "شهرا"),
-        ("شهرين",),
-        ("months", "أشهر", "شهور"),
-    ),
-    "year": (
-        ("year", "yr", "an", "année", "سنة", "عام", "عاما"),
-        ("سنتين", "عامين"),
-        ("years", "ans", "années", "سنوات", "سنين", "أعوام"),
-    ),
-}
-
-_POSITIONS = {
-    "end": (
-        "end",
-        "the end",
-        "late",
-        "fin",
-        "نهاية",
-        "آخر",
-        "أواخر",
-        "متم",
-        "أخير",
-        "لخر",
-        "اخر",
-    ),
-    "begin": (
-        "beginning",
-        "start",
-        "early",
-        "début",
-        "debut",
-        "commencement",
-        "بداية",
-        "مطلع",
-        "أوائل",
-        "مستهل",
-        "أول",
-        "لول",
-    ),
-    "middle": ("mid", "middle", "mi", "milieu", "منتصف", "أواسط", "وسط"),
-}
-_BEFORE = (
-    "before",
-    "by",
-    "until",
-    "till",
-    "no later than",
-    "at the latest",
-    "avant",
-    "au plus tard",
-    "jusqu",
-    "jusque",
-    "pour",
-    "قبل",
-    "حتى",
-    "إلى غاية",
-    "لغاية",
-    "غاية",
-    "في أجل أقصاه",
-    "أقصاه",
-    "آخر أجل",
-)
-_WITHIN = (
-    "in",
-    "within",
-    "after",
-    "dans",
-    "d ici",
-    "sous",
-    "en",
-    "après",
-    "في",
-    "ف",
-    "في غضون",
-    "غضون",
-    "خلال",
-    "بعد",
-    "في ظرف",
-    "ظرف",
-    "من هنا",
-    "من دابا",
-    "مورا",
-    "حدود",
-    "في حدود",
-    "مدة",
-    "لمدة",
-)
-_AGO = ("ago", "il y a", "منذ", "هادي")
-_REFS = {
-    "next": (
-        "next",
-        "coming",
-        "prochain",
-        "prochaine",
-        "suivant",
-        "suivante",
-        "المقبل",
-        "المقبلة",
-        "القادم",
-        "القادمة",
-        "الجاي",
-        "الجاية",
-    ),
-    "this": (
-        "this",
-        "current",
-        "ce",
-        "cet",
-        "cette",
-        "en cours",
-        "هذا",
-        "هذه",
-        "الحالي",
-        "الحالية",
-        "هاد",
-    ),
-}
-_DAY_MARKERS = ("le", "the", "يوم", "نهار")
-_ORDINAL_SUFFIXES = ("st", "nd", "rd", "th", "er", "re", "e", "eme")
-_FIRST = ("first", "premier", "فاتح")
-_RELATIVE_DAYS = {
-    -1: ("yesterday", "hier", "أمس", "البارح"),
-    0: ("today", "aujourd'hui", "ليوم"),
-    1: ("tomorrow", "demain", "غدا", "غدوة"),
-    2: ("day after tomorrow", "après-demain", "après demain", "بعد غد", "بعد غدا", "بعد غدوة"),
-}
-_FILLERS = (
-    "de",
-    "du",
-    "d",
-    "des",
-    "of",
-    "the",
-    "le",
-    "la",
-    "l",
-    "les",
-    "en",
-    "in",
-    "on",
-    "a",
-    "au",
-    "from",
-    "من",
-    "في",
-    "ف",
-    "ب",
-    "ل",
-    "و",
-    "ديال",
-    "د",
-)
-_VAGUE = (
-    "soon",
-    "asap",
-    "as soon as possible",
-    "later",
-    "quickly",
-    "someday",
-    "some day",
-    "eventually",
-    "tbd",
-    "bientôt",
-    "dès que possible",
-    "au plus vite",
-    "au plus tôt",
-    "rapidement",
-    "plus tard",
-    "prochainement",
-    "قريبا",
-    "قريب",
-    "عاجلا",
-    "في أقرب وقت",
-    "أقرب وقت",
-    "في أقرب الآجال",
-    "أقرب الآجال",
-    "أقرب أجل",
-    "لاحقا",
-    "فيما بعد",
-    "مستقبلا",
-    "دغيا",
-)
-_LUNAR = (
-    "رمضان",
-    "عيد",
-    "عاشوراء",
-    "المولد",
-    "المولد النبوي",
-    "محرم",
-    "رجب",
-    "شعبان",
-    "شوال",
-    "ذو القعدة",
-    "ذو الحجة",
-    "ذي الحجة",
-    "رأس السنة الهجرية",
-    "ramadan",
-    "ramadhan",
-    "ramadane",
-    "aid",
-    "eid",
-    "achoura",
-    "ashura",
-    "mouloud",
-    "mawlid",
-    "hijri",
-    "hégire",
-    "عيد الفطر",
-    "عيد الأضحى",
-    "العيد الكبير",
-    "العيد الصغير",
-    "aid el kebir",
-    "aid al adha",
-    "aid el fitr",
-    "eid al adha",
-    "eid al fitr",
-)
-_FIXED_FEASTS = ("العرش", "الاستقلال", "الشغل", "المسيرة", "الشباب", "الوحدة", "الميلاد")
-"""After «عيد», a holiday of the Gregorian calendar, not one of the moon."""
-_WEEKDAYS = ("الاثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت", "الأحد")
-
-
 @dataclass(frozen=True)
 class _Sense:
     """What one word or phrase of the lexicon may be; a word may be several things."""
@@ -547,36 +256,37 @@ def _add(words: Iterable[str], **sense) -> None:
         _LEXICON[key] = _LEXICON.get(key, _NOTHING).merged(_Sense(**sense))
 
 
-for _language, _table in (("ar", _MONTHS_AR), ("fr", _MONTHS_FR), ("en", _MONTHS_EN)):
+for _language, _table in (("ar", MONTHS_AR), ("fr", MONTHS_FR), ("en", MONTHS_EN)):
     for _month, _names in _table.items():
         _add(_names, month=_month, month_languages=frozenset({_language}))
-_add(_WEAK_MONTHS, weak_month=True)
-for _quarter, _words in _QUARTERS.items():
+_add(WEAK_MONTHS, weak_month=True)
+for _quarter, _words in QUARTERS.items():
     _add(_words, month=3 * _quarter, quarter=True)
-for _count, _words in _COUNTS.items():
-    _add(_words, count=_count)
-for _unit, (_singular, _dual, _plural) in _UNITS.items():
+for _counts in (COUNTS, ARABIC_TEENS):
+    for _count, _words in _counts.items():
+        _add(_words, count=_count)
+for _unit, (_singular, _dual, _plural) in UNITS.items():
     _add(_singular, unit=_unit, implied=1)
     _add(_dual, unit=_unit, implied=2)
     _add(_plural, unit=_unit)
-for _position, _words in _POSITIONS.items():
+for _position, _words in POSITIONS.items():
     _add(_words, position=_position)
-for _ref, _words in _REFS.items():
+for _ref, _words in REFS.items():
     _add(_words, ref=_ref)
-_add(_BEFORE, before=True)
-_add(_WITHIN, within=True)
-_add(_AGO, ago=True)
-_add(_DAY_MARKERS, day_marker=True)
-_add(_ORDINAL_SUFFIXES, ordinal_suffix=True)
-_add(_FIRST, ordinal=1)
-for _days, _words in _RELATIVE_DAYS.items():
+_add(BEFORE, before=True)
+_add(WITHIN, within=True)
+_add(AGO, ago=True)
+_add(DAY_MARKERS, day_marker=True)
+_add(ORDINAL_SUFFIXES, ordinal_suffix=True)
+_add(FIRST, ordinal=1)
+for _days, _words in RELATIVE_DAYS.items():
     _add(_words, relative_days=_days)
-_add(_FILLERS, filler=True)
-_add(_VAGUE, vague=True)
-_add(_LUNAR, lunar=True)
-_add(_WEEKDAYS, weekday=True)
+_add(FILLERS, filler=True)
+_add(VAGUE, vague=True)
+_add(LUNAR, lunar=True)
+_add(WEEKDAYS, weekday=True)
 _LONGEST = max(len(key) for key in _LEXICON)
-_FIXED_FEAST_KEYS = frozenset(normalise(word) for word in _FIXED_FEASTS)
+_FIXED_FEAST_KEYS = frozenset(normalise(word) for word in FIXED_FEASTS)
 
 _ARABIC_LETTER = re.compile(r"[\u0621-\u064a]")
 _PROCLITICS = sorted(
