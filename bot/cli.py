@@ -155,6 +155,11 @@ words of the text that triggered it. The themes and their keywords come from the
 [interests] themes_file (else the shipped bot/data/themes.toml); a bad file is one line
 naming its first problems, exit code 2."""
 
+MATCHES_DESCRIPTION = """\
+The organisers' "do not match" list: two participants on it are never suggested to each
+other (/matches), and a request to connect between them is no longer active. Participants are named by id: list --participants prints the id,
+name and collectivity of everyone registered (personal data: for organisers only)."""
+
 UNREACHABLE_DESCRIPTION = """\
 List the registered participants whose channel said they blocked the bot (broadcasts
 leave them out; writing to the bot again makes them reachable), longest unreachable
@@ -325,6 +330,20 @@ def _parser() -> argparse.ArgumentParser:
         EXPLAIN_THEMES_DESCRIPTION,
     )
     themes.add_argument("text", metavar="TEXT", help="what a focal point would write")
+    matches = command(
+        commands, "matches", 'the "do not match" list: block, unblock, list', MATCHES_DESCRIPTION
+    )
+    match_actions = matches.add_subparsers(dest="action", required=True, metavar="ACTION")
+    for action, summary in (
+        ("block", "never suggest these two to each other"),
+        ("unblock", "take the pair off the list"),
+    ):
+        pair = command(match_actions, action, summary, MATCHES_DESCRIPTION)
+        pair.add_argument("ids", nargs=2, metavar="ID", help="a participant id")
+    listed = command(match_actions, "list", "print the pairs on the list", MATCHES_DESCRIPTION)
+    listed.add_argument(
+        "--participants", action="store_true", help="print the registered participants' ids"
+    )
     return parser
 
 
@@ -421,6 +440,13 @@ def _dispatch(arguments: argparse.Namespace) -> int:
             if arguments.action == "export":
                 return agenda_cli.export(settings, arguments)
             return agenda_cli.show(settings, arguments.lang)
+        case "matches":
+            from bot import matches_cli
+
+            if arguments.action == "list":
+                return asyncio.run(matches_cli.listing(settings, arguments.participants))
+            block = arguments.action == "block"
+            return asyncio.run(matches_cli.change(settings, arguments.ids, block=block))
         case "explain" if arguments.action == "themes":
             return _explain_themes(settings, arguments.text)
     return EXIT_USAGE
