@@ -157,8 +157,9 @@ naming its first problems, exit code 2."""
 
 MATCHES_DESCRIPTION = """\
 The organisers' "do not match" list: two participants on it are never suggested to each
-other (/matches), and a request to connect between them is no longer active. Participants are named by id: list --participants prints the id,
-name and collectivity of everyone registered (personal data: for organisers only)."""
+other (/matches), and a request to connect between them is no longer active.
+Participants are named by id: list --participants prints the id, name and collectivity
+of everyone registered (personal data: for organisers only)."""
 
 UNREACHABLE_DESCRIPTION = """\
 List the registered participants whose channel said they blocked the bot (broadcasts
