@@ -18,7 +18,7 @@ from transcript import Person, Phone
 from bot.bootstrap import bootstrap
 from bot.config import ConfigError, load_settings
 from bot.delivery.dispatcher import Delivery
-from db.models import InterestProfile, MatchRequest, OutboxMessage
+from db.models import ChannelAccount, InterestProfile, MatchRequest, OutboxMessage
 from db.outbox import purge_finished_replies
 from domain.matching import Reasons
 from domain.settings import MatchingSettings, Roles
@@ -90,9 +90,9 @@ class Phones:
         self.phone = Phone()
 
     async def deliver(self) -> None:
-        await Delivery(
-            self.app.database, {"telegram": self.phone}, self.app.services.clock
-        ).run_once()
+        clock = self.app.services.clock  # the test's clock: the rate budget waits on it
+        senders = {"telegram": self.phone, "console": self.phone}
+        await Delivery(self.app.database, senders, clock, sleep=clock.sleep).run_once()
 
     def of(self, person) -> list:
         return self.phone.received.get(person.external_id, [])
@@ -280,8 +280,19 @@ def test_the_reason_lines_say_the_strongest_fact_first(app):
 # The double opt-in
 
 
-async def test_accepting_reveals_to_both_the_details_each_chose_to_share(room, pair):
+async def test_accepting_reveals_to_both_the_details_each_chose_to_share(room, pair, clock):
     amal, karim = pair
+    karim_id = await participant_id(room, karim)
+    async with room.database.unit_of_work() as session:  # Karim also uses the console
+        session.add(
+            ChannelAccount(
+                channel="console",
+                external_id="karim-console",
+                participant_id=karim_id,
+                locale="en",
+                created_at=clock(),
+            )
+        )
     phones = Phones(room)
     await amal.says("/matches")
     await amal.taps("Karim")
@@ -296,6 +307,11 @@ async def test_accepting_reveals_to_both_the_details_each_chose_to_share(room, p
         "Si vous acceptez, chacun recevra les coordonnées que l'autre a choisi de partager."
     )
     assert [option.label for option in request.options] == ["Accepter", "Décliner"]
+    [on_the_console] = phones.phone.received["karim-console"]  # each chat in its language
+    assert on_the_console.text.startswith(
+        "A request to connect from Amal Idrissi — Commune de Berkane.\n"
+        "Looks for experience in participatory budgeting, which you can offer."
+    )
     assert phones.of(amal) == []  # nothing revealed, to either, before both said yes
 
     await karim.taps_key(request.options[0].key)
@@ -490,7 +506,16 @@ async def test_messages_about_others_are_not_kept_once_sent(room, pair, clock):
     await phones.deliver()
     [request] = phones.of(karim)
     await karim.taps_key(request.options[0].key)
+    nadia = await joins(room, "3", "Nadia Tazi", "tanger")
+    await interested(room, nadia, seeks=[BUDGETING])
+    lead = Person(room.conversation, LEAD)
+    await lead.begins("English")
+    await lead.says("/matches send all")
+    lead.sees("Suggestions sent to 3 people.")
     await phones.deliver()
+    async with room.database.unit_of_work() as session:
+        keys = list(await session.scalars(select(OutboxMessage.idempotency_key)))
+    assert {key.split(":")[0] for key in keys} == {"reply", "match", "matches"}
     clock.advance(days=8)
     await purge_finished_replies(room.database, clock() - timedelta(days=7))
     async with room.database.unit_of_work() as session:
