@@ -284,15 +284,17 @@ async def test_accepting_reveals_to_both_the_details_each_chose_to_share(room, p
     amal, karim = pair
     karim_id = await participant_id(room, karim)
     async with room.database.unit_of_work() as session:  # Karim also uses the console
-        session.add(
-            ChannelAccount(
-                channel="console",
-                external_id="karim-console",
-                participant_id=karim_id,
-                locale="en",
-                created_at=clock(),
+        for external_id, blocked_at in (("karim-console", None), ("karim-old", clock())):
+            session.add(
+                ChannelAccount(
+                    channel="console",
+                    external_id=external_id,
+                    participant_id=karim_id,
+                    locale="en",
+                    created_at=clock(),
+                    unreachable_at=blocked_at,  # an old chat that blocked the bot
+                )
             )
-        )
     phones = Phones(room)
     await amal.says("/matches")
     await amal.taps("Karim")
@@ -308,6 +310,7 @@ async def test_accepting_reveals_to_both_the_details_each_chose_to_share(room, p
     )
     assert [option.label for option in request.options] == ["Accepter", "Décliner"]
     [on_the_console] = phones.phone.received["karim-console"]  # each chat in its language
+    assert "karim-old" not in phones.phone.received
     assert on_the_console.text.startswith(
         "A request to connect from Amal Idrissi — Commune de Berkane.\n"
         "Looks for experience in participatory budgeting, which you can offer."
@@ -391,7 +394,7 @@ async def test_a_withdrawn_request_cannot_be_accepted(room, pair):
 
 async def test_asking_someone_who_asked_you_is_an_acceptance(room, pair):
     amal, karim = pair
-    await interested(room, karim, offers=[BUDGETING], shares=[])  # he shares nothing
+    await interested(room, karim, offers=[BUDGETING], handle="@karim_fes")  # shares nothing
     phones = Phones(room)
     await karim.says("/matches")
     [ask_amal] = [option.key for option in karim.options if "Amal" in option.label]
