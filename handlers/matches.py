@@ -228,7 +228,6 @@ async def send(ctx: Context, words: list[str]) -> list[Reply]:
     if not audience:
         return [Reply(tr._("Nobody there has given their interests yet: nothing was sent."))]
     everyone = await network(ctx)
-    people = await store.requests.participants(everyone.matcher.by_id)
     accounts = await store.requests.reachable_accounts(audience)
     planned = []
     for me in audience:
@@ -238,6 +237,9 @@ async def send(ctx: Context, words: list[str]) -> list[Reply]:
             for account in accounts.get(me, ())
         }
         planned.append((me, fresh, known, keys))
+    people = await store.requests.participants(
+        {other for _, fresh, known, _ in planned for other in _needed(fresh, known)}
+    )
     taken = await store.requests.keys_taken([k for *_, keys in planned for k in keys.values()])
     sent = already = without = 0
     for me, fresh, known, keys in planned:

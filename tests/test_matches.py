@@ -426,7 +426,16 @@ async def test_stale_foreign_and_malformed_taps_are_answered_politely(room, pair
     await amal.taps("Karim")
     [request_id] = [row.id for row in await _request_rows(room)]
 
-    for key in ("match:ask:abc", "match:zzz:1", "match:yes", "match:yes:1:2", "match:ask:"):
+    nadia_id = await participant_id(room, nadia)
+    await interested(room, nadia, offers=[BUDGETING])
+    for key in (
+        "match:ask:abc",
+        "match:zzz:1",
+        "match:yes",
+        "match:yes:1:2",
+        "match:ask:",
+        f"match:ask:{nadia_id}",  # herself
+    ):
         await nadia.taps_key(key)
         nadia.sees(STALE_BUTTON_AR)
     await nadia.taps_key("match:yes:999")
