@@ -166,6 +166,12 @@ domain/deadlines.py: numeric dates are day first, a month alone is its last day,
 X" is X, a date without a year is its next occurrence, vague words and Hijri events ask
 for a date."""
 
+MATCHES_DESCRIPTION = """\
+The organisers' "do not match" list: two participants on it are never suggested to each
+other (/matches), and a request to connect between them is no longer active.
+Participants are named by id: list --participants prints the id, name and collectivity
+of everyone registered (personal data: for organisers only)."""
+
 UNREACHABLE_DESCRIPTION = """\
 List the registered participants whose channel said they blocked the bot (broadcasts
 leave them out; writing to the bot again makes them reachable), longest unreachable
@@ -361,6 +367,20 @@ def _parser() -> argparse.ArgumentParser:
         choices=LANGUAGES,
         help='the person\'s language, for the words it decides ("dec 24"); reasons are in English',
     )
+    matches = command(
+        commands, "matches", 'the "do not match" list: block, unblock, list', MATCHES_DESCRIPTION
+    )
+    match_actions = matches.add_subparsers(dest="action", required=True, metavar="ACTION")
+    for action, summary in (
+        ("block", "never suggest these two to each other"),
+        ("unblock", "take the pair off the list"),
+    ):
+        pair = command(match_actions, action, summary, MATCHES_DESCRIPTION)
+        pair.add_argument("ids", nargs=2, metavar="ID", help="a participant id")
+    listed = command(match_actions, "list", "print the pairs on the list", MATCHES_DESCRIPTION)
+    listed.add_argument(
+        "--participants", action="store_true", help="print the registered participants' ids"
+    )
     return parser
 
 
@@ -457,6 +477,13 @@ def _dispatch(arguments: argparse.Namespace) -> int:
             if arguments.action == "export":
                 return agenda_cli.export(settings, arguments)
             return agenda_cli.show(settings, arguments.lang)
+        case "matches":
+            from bot import matches_cli
+
+            if arguments.action == "list":
+                return asyncio.run(matches_cli.listing(settings, arguments.participants))
+            block = arguments.action == "block"
+            return asyncio.run(matches_cli.change(settings, arguments.ids, block=block))
         case "explain" if arguments.action == "themes":
             return _explain_themes(settings, arguments.text)
         case "explain" if arguments.action == "date":

@@ -31,6 +31,7 @@ from domain.durations import format_duration, parse_duration
 from domain.settings import (
     EventSettings,
     Localised,
+    MatchingSettings,
     PrivacySettings,
     RegistrationSettings,
     ReminderSettings,
@@ -57,6 +58,8 @@ SHIPPED_THEMES = DATA / "themes.toml"
 """The themes of open local government and their lexicon (ar, Darija, Arabizi, fr)."""
 AGENDA_PROBLEMS_SHOWN = 3
 LONGEST_REMINDER = timedelta(days=30)
+MAX_SUGGESTIONS = 10
+"""A list of suggestions stays one message, its buttons within a WhatsApp list (10 rows)."""
 
 
 class ConfigError(Exception):
@@ -85,6 +88,7 @@ class Settings:
     """The interests' themes, read from ``themes_file`` ([interests])."""
     privacy: PrivacySettings = field(default_factory=lambda: _privacy({}))
     registration: RegistrationSettings = field(default_factory=lambda: RegistrationSettings())
+    matching: MatchingSettings = field(default_factory=MatchingSettings)
     delivery_rate_per_second: int = 30
     """Messages per second for the whole bot, replies and bulk together ([delivery])."""
     delivery_per_chat_per_second: float | None = 1.0
@@ -174,6 +178,7 @@ SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
         "sent_replies_days": int,
     },
     "registration": {"draft_expiry_days": int},
+    "matching": {"suggestions": int},
     "delivery": {
         "rate_per_second": int,
         "per_chat_per_second": (int, float),
@@ -312,6 +317,7 @@ def _settings(
         themes=read_themes_file(themes_file),
         privacy=_privacy(raw),
         registration=_registration(raw),
+        matching=_matching(raw),
         delivery_rate_per_second=_delivery_rate(raw),
         delivery_per_chat_per_second=_per_chat_rate(raw),
         delivery_per_chat_burst=_per_chat_burst(raw),
@@ -559,6 +565,13 @@ def _registration(raw: dict[str, Any]) -> RegistrationSettings:
     if not 1 <= days <= 365:
         raise ConfigError("registration.draft_expiry_days: must be between 1 and 365")
     return RegistrationSettings(draft_expiry_days=days)
+
+
+def _matching(raw: dict[str, Any]) -> MatchingSettings:
+    suggestions = raw.get("matching", {}).get("suggestions", MatchingSettings.suggestions)
+    if not 1 <= suggestions <= MAX_SUGGESTIONS:
+        raise ConfigError(f"matching.suggestions: must be between 1 and {MAX_SUGGESTIONS}")
+    return MatchingSettings(suggestions=suggestions)
 
 
 def _delivery_rate(raw: dict[str, Any]) -> int:

@@ -356,18 +356,31 @@ async def _delete_emptied_accounts(session: AsyncSession, account_ids: set[int])
     )
 
 
+PERSONAL_BULK_KEYS = ("match:", "matches:")
+"""Key prefixes of bulk rows written to one person about others (requests to connect,
+contact details, suggestions): personal data, purged as replies are."""
+
+
 async def purge_finished_replies(database: Database, before: datetime) -> int:
     """Delete the reply-lane rows that have an outcome and were written before ``before``.
 
     A reply can hold personal data (the registration summary repeats the name, phone and
-    email), so it is not kept once it is done with. Bulk rows stay: they are the record
-    of each broadcast's copies (the counts of ``tawasul broadcasts``), and hold only the
+    email), so it is not kept once it is done with; nor is a bulk row keyed with one of
+    :data:`PERSONAL_BULK_KEYS`. Other bulk rows stay: they are the record of each
+    broadcast's copies (the counts of ``tawasul broadcasts``), and hold only the
     organisers' text. Pending rows are never purged.
     """
+    personal = or_(
+        OutboxMessage.lane == REPLY,
+        *(
+            OutboxMessage.idempotency_key.startswith(prefix, autoescape=True)
+            for prefix in PERSONAL_BULK_KEYS
+        ),
+    )
     async with database.unit_of_work() as session:
         result = await session.execute(
             delete(OutboxMessage).where(
-                OutboxMessage.lane == REPLY,
+                personal,
                 OutboxMessage.status != "pending",
                 OutboxMessage.created_at < before,
             )

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
 from db.directory import Directory
+from db.match_requests import Requests
 from db.models import (
     ChannelAccount,
     Collectivity,
@@ -326,6 +327,7 @@ class Store:
     schedule: Schedule
     live: Live
     networking: Networking
+    requests: Requests
 
 
 class UnitOfWork:
@@ -352,4 +354,5 @@ class UnitOfWork:
                 schedule=Schedule(session),
                 live=Live(session),
                 networking=Networking(session),
+                requests=Requests(session),
             )

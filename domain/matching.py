@@ -222,13 +222,14 @@ class Matcher:
         shares a theme, the levels fall back to diversity alone, so whoever has a permitted
         partner gets suggestions.
         """
-        return {
-            a.participant_id: [
-                Suggestion(b.participant_id, score, self.reasons(a, b))
-                for score, b in self._top(a, k, budget)
-            ]
-            for a in self.profiles
-        }
+        return {a.participant_id: self.suggestions_for(a, k, budget) for a in self.profiles}
+
+    def suggestions_for(self, a: Profile, k: int = 5, budget: int = 100) -> list[Suggestion]:
+        """One person's top k, as :meth:`suggestions` gives them, without everyone else's."""
+        return [
+            Suggestion(b.participant_id, score, self.reasons(a, b))
+            for score, b in self._top(a, k, budget)
+        ]
 
     def neighbours(self, k: int, budget: int = 100) -> dict[int, list[tuple[float, Profile]]]:
         return {a.participant_id: self._top(a, k, budget) for a in self.profiles}

@@ -65,6 +65,14 @@ class RegistrationSettings:
 
 
 @dataclass(frozen=True)
+class MatchingSettings:
+    """Section ``[matching]``."""
+
+    suggestions: int = 5
+    """How many people /matches, and a facilitator's push, suggest to each person."""
+
+
+@dataclass(frozen=True)
 class ReminderSettings:
     """Section ``[reminders]``: how long before the event, and before each session that
     has ``reminders = true``, a reminder goes out; longest first."""
