@@ -106,9 +106,15 @@ async def test_the_menus_per_role_and_the_telegram_chats_that_get_them(staffed):
     names = {role: [name for name, _ in menus[role]["en"]] for role in menus}
     core = [name for name, _ in (*CORE_COMMANDS, *AGENDA_COMMANDS)]
     live = ["present", "poll", "broadcasts", "prompt", "broadcast"]
-    assert names[PARTICIPANT] == [*core, "reminders", "here", "toolkit"]
-    assert names[FACILITATOR] == [*core, "reminders", "here", *live, "toolkit", "round"]
-    assert names[ORGANISER] == [*core, "reminders", "here", *live, "toolkit", "round", "report"]
+    assert names[PARTICIPANT] == [*core, "reminders", "here", "toolkit", "interests"]
+    assert names[FACILITATOR] == [
+        *core,
+        *("reminders", "here", *live, "toolkit", "interests", "round"),
+    ]
+    assert names[ORGANISER] == [
+        *core,
+        *("reminders", "here", *live, "toolkit", "interests", "round", "report"),
+    ]
     assert menus[PARTICIPANT][None] == menus[PARTICIPANT]["ar"], "the default language's"
     assert dict(menus[FACILITATOR]["fr"])["round"] == "Arrêter l'étape en cours"
     assert staffed.command_menus() == menus[PARTICIPANT]
@@ -131,6 +137,7 @@ async def test_the_core_commands_come_from_the_registry(app):
         "/reminders",
         "/here",
         "/toolkit",
+        "/interests",
     ]
 
 
