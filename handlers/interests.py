@@ -403,7 +403,7 @@ def _ask_text(attribute: str):
         given = getattr(draft_of(ctx), attribute)
         if not given:
             return Reply(question, (Option("skip", tr._("Skip"), SKIP),))
-        lines = [question, "", tr._("What you wrote: «{text}»", text=given)]
+        lines = [question, "", tr._("What you wrote: “{text}”", text=given)]
         options = (
             Option("keep", tr._("Keep it")),
             Option("skip", tr._("Remove it"), SKIP),
@@ -447,7 +447,7 @@ def _ask_text_themes(attribute: str, prefix: str):
             for slug in chosen:
                 label = Native(_theme_label(ctx, slug))
                 if words.get(slug):
-                    said = _separator(ctx).join(f"«{word}»" for word in words[slug])
+                    said = _separator(ctx).join(tr._("“{word}”", word=word) for word in words[slug])
                     lines.append(tr._("• {theme} ({words})", theme=label, words=said))
                 else:
                     lines.append(f"• {label}")
@@ -527,7 +527,7 @@ def _text_line(ctx: Context, label: str, text: str, slugs: list[str]) -> str:
     if not text:
         return tr._("• {part}: not given", part=label)
     return tr._(
-        "• {part}: «{text}» (themes: {themes})",
+        "• {part}: “{text}” (themes: {themes})",
         part=label,
         text=text,
         themes=_themes_named(ctx, slugs),
