@@ -13,12 +13,14 @@ import pytest
 from sqlalchemy import func, select
 from transcript import Person, Phone
 
+from bot.agenda_cli import markdown, run_of_show
 from bot.bootstrap import bootstrap
 from bot.delivery.dispatcher import Delivery
 from db.models import Broadcast, InterestProfile, Participant
 from db.session import Database
 from domain.agenda import AgendaInvalid, PromptKind, load
 from domain.settings import Roles
+from locales.i18n import Catalogs
 
 LEAD = "900"
 NNBSP = "\u202f"
@@ -516,9 +518,13 @@ async def test_the_facilitators_prompt_opens_the_flow_over_what_one_was_doing(
     event = dataclasses.replace(settings.event, date=DAY)
     agenda = load(AGENDA.format(day=DAY.isoformat()), day=DAY)
     clock.current = at_local(9, 0)
-    app = await bootstrap(
-        dataclasses.replace(settings, event=event, agenda=agenda), database=database, clock=clock
-    )
+    roles = Roles(facilitators=frozenset({f"telegram:{LEAD}"}))
+    configured = dataclasses.replace(settings, event=event, agenda=agenda, roles=roles)
+    app = await bootstrap(configured, database=database, clock=clock)
+    lead = Person(app.conversation, LEAD)
+    await lead.begins("English")
+    await lead.says("/prompt")
+    lead.sees("The next prompts:", "15:26 interests button: What do you offer and seek?")
     sara = await registered(app, "41", "Sara Bennani")
     fatima = await registered(app, "42", "Fatima Alaoui", "العربية")
     await sara.says("/language")  # a question pending when the prompt comes
@@ -587,11 +593,15 @@ async def test_a_broadcast_composed_with_the_interests_button(room):
     sara.sees("What can you offer?")
 
 
-def test_an_interests_prompt_has_at_most_one_button():
+def test_an_interests_prompt_has_at_most_one_button(settings):
     two = AGENDA + 'options.ar = ["أ", "ب"]\noptions.fr = ["a", "b"]\noptions.en = ["a", "b"]\n'
     with pytest.raises(AgendaInvalid) as invalid:
         load(two.format(day=DAY.isoformat()), day=DAY)
     assert "an interests prompt has one button, its label, not 2" in str(invalid.value)
     one = AGENDA + 'options.ar = ["أعطي اهتماماتي"]\noptions.fr = ["a"]\noptions.en = ["Mine"]\n'
-    [prompt] = load(one.format(day=DAY.isoformat()), day=DAY).session("mapping").prompts
+    agenda = load(one.format(day=DAY.isoformat()), day=DAY)
+    [prompt] = agenda.session("mapping").prompts
     assert prompt.kind is PromptKind.INTERESTS and prompt.options[0].en == "Mine"
+    exported = markdown(run_of_show(Catalogs(("en",), "en").translator("en"), agenda, settings))
+    assert "15:26 — Interests button, to everyone registered" in exported
+    assert "Button: Mine" in exported
