@@ -42,6 +42,7 @@ KIND_NAMES = {
     PromptKind.POLL: N_("Poll"),
     PromptKind.CARD: N_("Card"),
     PromptKind.CHECKIN: N_("Check-in"),
+    PromptKind.INTERESTS: N_("Interests button"),
 }
 AUDIENCE_NAMES = {
     Audience.ALL: N_("to everyone registered"),
@@ -248,7 +249,7 @@ def _prompt_lines(tr: Translator, prompt: Prompt) -> tuple[str, ...]:
     labels = Native(" / ".join(option.get(locale) for option in prompt.options))
     if prompt.kind is PromptKind.POLL:
         lines.append(tr._("Answers: {answers}", answers=labels))
-    elif prompt.kind is PromptKind.CHECKIN:
+    elif prompt.kind is PromptKind.CHECKIN or prompt.options:
         lines.append(tr._("Button: {label}", label=labels))
     return tuple(lines)
 

@@ -24,7 +24,7 @@ from bot.run_of_show import RunOfShow, prompt_sender, start_agenda
 from db.models import Event, InboundUpdate
 from db.session import Database
 from db.store import UnitOfWork
-from handlers import compose, matches, polls, presence, prompts, reminders, toolkit
+from handlers import compose, interests, matches, polls, presence, prompts, reminders, toolkit
 from handlers.commands import PARTICIPANT, highest_role
 from handlers.context import Services
 from handlers.conversation import Conversation
@@ -213,6 +213,7 @@ async def bootstrap(
     prompts.register(conversation.commands)
     compose.register(conversation.commands)
     toolkit.register(conversation.commands, conversation.callbacks)
+    interests.register(conversation)
     matches.register(conversation.commands, conversation.callbacks)
     run_of_show = RunOfShow(
         database,

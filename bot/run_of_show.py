@@ -151,6 +151,7 @@ PROMPT_KINDS = {
     PromptKind.QUESTION: broadcasts.QUESTION,
     PromptKind.POLL: broadcasts.POLL,
     PromptKind.CHECKIN: broadcasts.CHECKIN,
+    PromptKind.INTERESTS: broadcasts.INTERESTS,
 }
 
 

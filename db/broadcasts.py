@@ -20,6 +20,10 @@ A broadcast's kind says what its buttons do. A ``poll`` carries 2 to 6 options, 
 one button, ``ask:<id>``, that opens a short side flow taking one sentence. Each option
 maps a locale (or ``default``) to its label, as the texts do; a check-in's and a
 question's button are labelled from the catalogs when no label is given.
+
+An ``interests`` broadcast is stored as a ``message`` (the kinds are a constraint of the
+schema) whose one button, ``interests:<id>``, opens the interests flow: its option names
+the namespace it opens under :data:`OPENS`.
 """
 
 from __future__ import annotations
@@ -51,11 +55,16 @@ from locales.i18n import N_, Catalogs
 DEFAULT = "default"
 AUDIENCE_FORMS = "all, present, region:NN, kind:KIND or collectivity:CODE,CODE…"
 MESSAGE, POLL, QUESTION, CHECKIN = "message", "poll", "question", "checkin"
+INTERESTS = "interests"
+"""Written as a ``message`` with one button keyed ``interests:<id>``; never a stored kind."""
+OPENS = "opens"
+"""In a message's one option: the callback namespace its button opens."""
 POLL_OPTIONS = (2, 6)
 """The fewest and the most answers a poll offers."""
 BUTTON_LABELS = {
     CHECKIN: N_("I am here"),
     QUESTION: N_("Answer"),
+    INTERESTS: N_("Give my interests"),
 }
 """The one button of a check-in and of an open question, when no label is given."""
 LABEL_LOCALES = ("ar", "fr", "en")
@@ -166,8 +175,11 @@ def button_label(kind: str, catalogs: Catalogs | None = None) -> dict[str, str]:
     return {DEFAULT: labels[catalogs.default], **labels}
 
 
-def option_key(kind: str, broadcast_id: int, position: int) -> str:
-    """``poll:<id>:<n>``, ``here:<id>`` or ``ask:<id>``."""
+def option_key(kind: str, broadcast_id: int, position: int, opens: str | None = None) -> str:
+    """``poll:<id>:<n>``, ``here:<id>``, ``ask:<id>``, or ``<opens>:<id>`` for a message's
+    button that opens a flow."""
+    if opens:
+        return f"{opens}:{broadcast_id}"
     if kind == POLL:
         return f"poll:{broadcast_id}:{position}"
     return f"{'here' if kind == CHECKIN else 'ask'}:{broadcast_id}"
@@ -176,10 +188,21 @@ def option_key(kind: str, broadcast_id: int, position: int) -> str:
 def content_for(broadcast: Broadcast, locale: str | None) -> dict:
     """One copy's outbox content, in ``locale``: its text and its buttons."""
     options = [
-        [option_key(broadcast.kind, broadcast.id, position), text_for(labels, locale), None]
+        [
+            option_key(broadcast.kind, broadcast.id, position, labels.get(OPENS)),
+            text_for(labels, locale),
+            None,
+        ]
         for position, labels in enumerate(broadcast.options or ())
     ]
     return {"text": text_for(broadcast.texts, locale), "options": options, "contact_request": None}
+
+
+def opens(broadcast: Broadcast) -> str | None:
+    """The namespace a message's one button opens (``interests``), or None."""
+    if broadcast.kind != MESSAGE or not broadcast.options or len(broadcast.options) != 1:
+        return None
+    return broadcast.options[0].get(OPENS)
 
 
 class BadOptions(ValueError):
@@ -190,6 +213,10 @@ def check_options(
     kind: str, options: list[dict[str, str]] | None, catalogs: Catalogs | None = None
 ) -> list[dict[str, str]] | None:
     """The options a broadcast of ``kind`` carries, checked; default labels filled in."""
+    if kind == INTERESTS:
+        if options and len(options) != 1:
+            raise BadOptions("an interests prompt has one button")
+        return [{**(options[0] if options else button_label(kind, catalogs)), OPENS: INTERESTS}]
     if kind == MESSAGE:
         if options:
             raise BadOptions("a plain message carries no options")
@@ -243,7 +270,7 @@ async def write(
         audience=str(audience),
         texts=texts,
         recipients=len(found),
-        kind=kind,
+        kind=MESSAGE if kind == INTERESTS else kind,
         options=options,
         due_at=due_at,
         sent_by=sent_by,

@@ -28,7 +28,9 @@ TOML, one dotted key per language (``title.ar = "…"``)::
                                       # poll: one tap among 2 to 6 options;
                                       # card: something to read, no answer;
                                       # checkin: one button, its one option, that checks
-                                      # the person in (who tapped it are "present")
+                                      # the person in (who tapped it are "present");
+                                      # interests: one button that opens /interests (its
+                                      # label an optional one option)
     audience = "present"              # all: everyone registered; present: those checked in
                                       # (default: present; a check-in goes to all)
     text = { ar = "…", fr = "…", en = "…" }
@@ -85,6 +87,7 @@ class PromptKind(StrEnum):
     POLL = "poll"
     CARD = "card"
     CHECKIN = "checkin"
+    INTERESTS = "interests"
 
 
 class Audience(StrEnum):
@@ -681,6 +684,10 @@ def _check_prompt(where: str, session: Session, prompt: Prompt) -> list[Problem]
         case PromptKind.CHECKIN if count != 1:
             problems.append(
                 Problem(where, f"a check-in has one option, its button's label, not {count}")
+            )
+        case PromptKind.INTERESTS if count > 1:
+            problems.append(
+                Problem(where, f"an interests prompt has one button, its label, not {count}")
             )
         case PromptKind.QUESTION | PromptKind.CARD if count:
             problems.append(

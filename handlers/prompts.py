@@ -27,6 +27,7 @@ KIND_NAMES = {
     "poll": N_("poll"),
     "card": N_("message"),
     "checkin": N_("check-in"),
+    "interests": N_("interests button"),
 }
 
 

@@ -2,7 +2,8 @@
 
 language → (the Law 09-08 notice) name → collectivity (search, or browse region →
 prefecture or province → commune) → position → phone → email → consent → summary
-(correct any field) → confirmed.
+(correct any field) → confirmed, then the offer to give one's interests now
+(:mod:`handlers.interests`, its ``welcome`` step).
 
 An invite code from a deep link pre-selects the collectivity, so that step is
 skipped. The draft lives in the dialogue state until the person confirms; nothing
@@ -24,15 +25,15 @@ from db.models import Participant
 from domain.arabic import strip_invisible
 from domain.contact_details import parse_email, parse_phone
 from domain.free_text import check_free_text
+from handlers import interests
 from handlers.account import chosen_language, language_options
 from handlers.context import Context
 from handlers.draft import Draft
-from handlers.flow import Answer, Finish, Flow, Goto, Outcome, Stay, Step
+from handlers.flow import Answer, Finish, Flow, Goto, Outcome, Stay, Step, Switch
 from handlers.messages import NO, SKIP, YES, Option, Reply
 from handlers.wording import (
     collectivity_label,
     details_lines,
-    help_text,
     participant_lines,
     text_problem,
 )
@@ -558,7 +559,7 @@ async def confirm(ctx: Context) -> Outcome:
         date=tr.date(event.date),
         place=event.place.get(ctx.locale),
     )
-    return Finish((Reply(done), Reply(help_text(tr, ctx.menu))))
+    return Switch(interests.NAME, interests.WELCOME, (Reply(done),))
 
 
 # a participant of an earlier event of the network

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SCRIPT = "/start\n1\nفاطمة الزهراء\nبركان\n1\nمكلفة بالتعاون\n١\n1\n1\n1\n/me\n"
+SCRIPT = "/start\n1\nفاطمة الزهراء\nبركان\n1\nمكلفة بالتعاون\n١\n1\n1\n1\n2\n/me\n"
 
 
 def tawasul(tmp_path: Path, *arguments: str, stdin: str = "") -> subprocess.CompletedProcess:

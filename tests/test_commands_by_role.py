@@ -106,8 +106,8 @@ async def test_the_menus_per_role_and_the_telegram_chats_that_get_them(staffed):
     names = {role: [name for name, _ in menus[role]["en"]] for role in menus}
     core = [name for name, _ in (*CORE_COMMANDS, *AGENDA_COMMANDS)]
     live = ["present", "poll", "broadcasts", "prompt", "broadcast"]
-    assert names[PARTICIPANT] == [*core, "reminders", "here", "toolkit", "matches"]
-    networking = ["toolkit", "matches", "round"]
+    assert names[PARTICIPANT] == [*core, "reminders", "here", "toolkit", "interests", "matches"]
+    networking = ["toolkit", "interests", "matches", "round"]
     assert names[FACILITATOR] == [*core, "reminders", "here", *live, *networking]
     assert names[ORGANISER] == [*core, "reminders", "here", *live, *networking, "report"]
     assert menus[PARTICIPANT][None] == menus[PARTICIPANT]["ar"], "the default language's"
@@ -132,6 +132,7 @@ async def test_the_core_commands_come_from_the_registry(app):
         "/reminders",
         "/here",
         "/toolkit",
+        "/interests",
         "/matches",
     ]
 

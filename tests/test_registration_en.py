@@ -69,6 +69,9 @@ async def test_full_registration_in_english(app):
         "Thank you, Sara Bennani: your registration is complete. We look forward to seeing you "
         "at the REMACTO national meeting on 13 November 2024 in Saïdia."
     )
+    sara.sees("Would you like to say now what you can offer and what you seek?")
+    await sara.taps("Later")
+    sara.sees("You can give your interests at any time with /interests.", "Here is what I can do:")
 
     async with app.database.unit_of_work() as session:
         participant = await session.scalar(select(Participant))

@@ -247,6 +247,7 @@ async def registered_at_an_earlier_event(database, settings, clock) -> Person:
     await at_summary(sara, "Sara Bennani")
     await sara.taps("Confirm")
     sara.sees("5 October 2023")
+    await sara.taps("Later")
     return sara
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 
 from bidi import lines_laid_out_left_to_right
@@ -36,10 +37,14 @@ class Person:
     must run right to left.
     """
 
-    def __init__(self, conversation, external_id: str, channel: str = "telegram") -> None:
+    def __init__(
+        self, conversation, external_id: str, channel: str = "telegram", handle: str | None = None
+    ) -> None:
         self.conversation = conversation
         self.external_id = external_id
         self.channel = channel
+        self.handle = handle
+        """The public name on the channel (a Telegram @username) every message carries."""
         self.replies: list[Reply] = []
         self.reads_arabic = True
         self.phone = Phone()
@@ -52,6 +57,8 @@ class Person:
 
     async def _send(self, inbound: Inbound) -> list[Reply]:
         """What the core wrote for this message, once delivery has sent it."""
+        if self.handle is not None:
+            inbound = dataclasses.replace(inbound, handle=self.handle)
         outgoing = await self.conversation.handle(inbound)
         before = len(self.phone.received.get(self.external_id, []))
         await self._delivery().send_now(outgoing)
@@ -91,10 +98,12 @@ class Person:
         self.sees("Please check your details:")
 
     async def registers(self, name: str = "Sara Bennani", place: str = "berkane"):
-        """Register in English, confirmed: the commune first found, no phone or email."""
+        """Register in English, confirmed: the commune first found, no phone or email; the
+        interests offered next are left for later."""
         await self.reaches_the_summary(name, place)
         await self.taps("Confirm")
         self.sees("your registration is complete")
+        await self.taps("Later")
 
     async def registers_speaking(self, language: str) -> None:
         """Register (in English, as :meth:`registers`), then choose ``language`` (/language)."""
