@@ -44,6 +44,7 @@ from domain.free_text import check_free_text
 from handlers.commands import FACILITATOR, PARTICIPANT, CommandSpec, may_use
 from handlers.draft import Draft
 from handlers.flow import Answer, Finish, Flow, Goto, Outcome, Stay, Step
+from handlers.matches import suggestions_reply
 from handlers.messages import NO, SKIP, YES, Option, Reply
 from handlers.presence import not_registered
 from handlers.router import Tap
@@ -605,13 +606,17 @@ async def save(ctx: Context) -> Outcome:
     profile.handle = ctx.handle[:64] if "handle" in shares and ctx.handle else None
     profile.updated_at = ctx.now()
     await ctx.store.networking.save_profile(profile)
-    thanks = tr._(
-        "Thank you, your interests are saved. {command} will show you whom to meet.",
-        command=Ltr("/matches"),
-    )
+    if profile.offers or profile.seeks or profile.offer_text or profile.seek_text:
+        said = (Reply(tr._("Thank you, your interests are saved.")), *await suggestions_reply(ctx))
+    else:
+        thanks = tr._(
+            "Thank you, your interests are saved. {command} will show you whom to meet.",
+            command=Ltr("/matches"),
+        )
+        said = (Reply(thanks),)
     if draft.after_registration:
-        return Finish((Reply(thanks), Reply(help_text(tr, ctx.menu))))
-    return Finish((Reply(thanks),))
+        return Finish((*said, Reply(help_text(tr, ctx.menu))))
+    return Finish(said)
 
 
 # the facilitators' counts

@@ -144,7 +144,10 @@ async def test_the_whole_flow_in_arabic_with_darija_understood_and_corrected(roo
     )
     assert await profiles(room) == 0, "nothing is stored before Save"
     await amina.taps("حفظ")
-    amina.sees("شكرًا لكم، تم حفظ اهتماماتكم. سيعرض عليكم الأمر \u2066/matches\u2069")
+    amina.sees(
+        "شكرًا لكم، تم حفظ اهتماماتكم.",
+        "لا توجد اقتراحات جديدة حاليًا",  # she is the first to give interests
+    )
 
     stored = await profile_of(room, amina)
     assert stored.offers == ["open_data_transparency"]
@@ -235,7 +238,8 @@ async def test_the_whole_flow_in_french_right_after_registering(room):
     youssef.sees(f"• Ce que vous recherchez{NNBSP}: Coopération décentralisée et internationale")
     await youssef.taps("Enregistrer")
     youssef.sees(
-        "Merci, vos intérêts sont enregistrés. /matches vous indiquera qui rencontrer.",
+        "Merci, vos intérêts sont enregistrés.",
+        "Pas de nouvelle suggestion pour l'instant",
         "Voici ce que je peux faire",  # the help that follows a registration
     )
 
@@ -605,3 +609,18 @@ def test_an_interests_prompt_has_at_most_one_button(settings):
     exported = markdown(run_of_show(Catalogs(("en",), "en").translator("en"), agenda, settings))
     assert "15:26 — Interests button, to everyone registered" in exported
     assert "Button: Mine" in exported
+
+
+async def test_saving_ones_interests_shows_whom_to_meet_at_once(room):
+    sara = await registered(room, "31", "Sara Bennani")
+    await gives(sara, offers="1", seeks="2")
+    karim = Person(room.conversation, "32")
+    karim.name = "Karim Tazi"
+    await karim.registers("Karim Tazi", place="oujda")
+    await gives(karim, offers="2", seeks="1")
+    karim.sees(
+        "Sara Bennani",
+        "Offers experience in access to information, which you are looking for, "
+        "and seeks yours in open data and transparency.",
+    )
+    assert any(label.startswith("I'd like to connect") for label in karim.labels)

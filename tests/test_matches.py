@@ -56,6 +56,7 @@ async def joins(app, external_id, name, place, language="English", phone=None, e
     await person.taps("I agree")
     await person.taps("Confirm")
     person.sees("your registration is complete")
+    await person.taps("Later")
     if language != "English":
         await person.says("/language")
         await person.taps(language)
