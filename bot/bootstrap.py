@@ -24,7 +24,7 @@ from bot.run_of_show import RunOfShow, prompt_sender, start_agenda
 from db.models import Event, InboundUpdate
 from db.session import Database
 from db.store import UnitOfWork
-from handlers import compose, polls, presence, prompts, reminders, toolkit
+from handlers import compose, polls, presence, prompts, reminders, rounds, toolkit
 from handlers.commands import PARTICIPANT, highest_role
 from handlers.context import Services
 from handlers.conversation import Conversation
@@ -204,6 +204,7 @@ async def bootstrap(
         agenda=agenda,
         toolkit=settings.toolkit,
         themes=settings.themes,
+        rounds=settings.rounds,
     )
     conversation = Conversation(UnitOfWork(database), services)
     reminders.register(conversation.commands)
@@ -212,6 +213,7 @@ async def bootstrap(
     prompts.register(conversation.commands)
     compose.register(conversation.commands)
     toolkit.register(conversation.commands, conversation.callbacks)
+    rounds.register(conversation.commands, conversation.callbacks)
     run_of_show = RunOfShow(
         database,
         services,

@@ -32,6 +32,7 @@ from db.models import (
 from db.networking import Networking
 from db.outbox import Outbox
 from db.polls import Live
+from db.rounds import Rounds
 from db.schedule import Schedule
 from db.session import Database
 
@@ -326,6 +327,7 @@ class Store:
     schedule: Schedule
     live: Live
     networking: Networking
+    rounds: Rounds
 
 
 class UnitOfWork:
@@ -352,4 +354,5 @@ class UnitOfWork:
                 schedule=Schedule(session),
                 live=Live(session),
                 networking=Networking(session),
+                rounds=Rounds(session),
             )

@@ -10,7 +10,13 @@ from typing import TYPE_CHECKING, Any
 from db.models import ChannelAccount, Participant
 from db.store import Store
 from domain.agenda import Agenda
-from domain.settings import EventSettings, PrivacySettings, RegistrationSettings, Roles
+from domain.settings import (
+    EventSettings,
+    PrivacySettings,
+    RegistrationSettings,
+    Roles,
+    RoundSettings,
+)
 from domain.themes import Taxonomy
 from domain.toolkit import Toolkit
 from handlers.draft import Draft, NoDraft
@@ -43,6 +49,8 @@ class Services:
     """The networking toolkit's cards."""
     themes: Taxonomy = field(default_factory=Taxonomy)
     """The interests' themes and their lexicon."""
+    rounds: RoundSettings = field(default_factory=RoundSettings)
+    """The speed-networking rounds' default length and warning."""
 
 
 @dataclass
