@@ -354,7 +354,7 @@ async def ask_unanswered(ctx: Context) -> Reply:
         )
         options.append(Option(f"unanswered:{broadcast.id}", label))
     return Reply(
-        tr._("Those who received which one, and have not answered it?"),
+        tr._("Which one? The message goes to those it reached who have not answered it."),
         (*options, Option("change", tr._("Change the audience"))),
     )
 

@@ -374,7 +374,8 @@ def starter(
                     **label,
                 )
             return tr._(
-                "You are both interested in {theme}: compare what your collectivities have done.",
+                "You and {name} are both interested in {theme}: compare what your "
+                "collectivities have done.",
                 **label,
             )
     return tr._(
@@ -416,10 +417,10 @@ def seat_text(
 
 def warning_text(tr: Translator, created: NetworkingRound, minutes: int) -> str:
     return tr.ngettext(
-        "Round {number}: {n} minute left. Time to wrap up and, if you both wish, to exchange "
-        "contacts.",
-        "Round {number}: {n} minutes left. Time to wrap up and, if you both wish, to exchange "
-        "contacts.",
+        "Round {number}: {n} minute left. Time to wrap up and to exchange contacts, with each "
+        "other's consent.",
+        "Round {number}: {n} minutes left. Time to wrap up and to exchange contacts, with each "
+        "other's consent.",
         minutes,
         number=tr.number(created.number),
     )
@@ -427,7 +428,7 @@ def warning_text(tr: Translator, created: NetworkingRound, minutes: int) -> str:
 
 def end_text(tr: Translator, created: NetworkingRound) -> str:
     return tr._(
-        "Round {number} is over. Thank you! Please wait for the facilitator's word.",
+        "Round {number} is over. Thank you! Please wait for the facilitators' instructions.",
         number=tr.number(created.number),
     )
 
