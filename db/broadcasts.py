@@ -87,7 +87,9 @@ class Audience:
     values: tuple[str, ...] = ()
 
     def __str__(self) -> str:
-        return f"{self.kind}:{','.join(self.values)}" if self.values else self.kind
+        """The audience as it is typed: :func:`parse_audience` reads it back."""
+        separator = ":" if self.kind == "table" else ","
+        return f"{self.kind}:{separator.join(self.values)}" if self.values else self.kind
 
 
 def parse_audience(text: str) -> Audience:
