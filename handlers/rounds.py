@@ -597,7 +597,9 @@ async def ask_met(ctx: Context) -> Reply:
     ids = {meeting.participant_id for meeting in meetings}
     people = await rounds.participants(ids)
     accounts = await rounds.reachable_accounts(ids)
-    asked = await ctx.store.outbox.keys_with_prefix("round:")
+    asked = set()
+    for found in {meeting.round.id for meeting in meetings}:
+        asked |= await ctx.store.outbox.keys_with_prefix(f"round:{found}:met:")
     writer = Writer(ctx)
     questions = 0
     for meeting in meetings:

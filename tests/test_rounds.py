@@ -245,6 +245,38 @@ async def test_tables_of_three_with_a_table_one_larger(room, clock):
     assert await count(room, NetworkingRound) == 1
 
 
+async def test_an_arabic_speaking_facilitator_runs_a_round_in_arabic(room, clock):
+    """Every line the facilitator reads lays out right to left (the transcript checks it)."""
+    await arrives(room, "1", "Sara Bennani", "berkane")
+    await arrives(room, "2", "Karim Alaoui", "tanger")
+    lead = Person(room.conversation, LEAD)
+    await lead.begins("العربية")
+    await lead.says("/round")
+    reads(lead, "لتسيير جولات التعارف السريع:", "/round next: الجولة الموالية")
+    await lead.says("/round start 10")
+    reads(lead, "انطلقت الجولة 1: أُجلس شخصان.", "في ثنائي واحد.", "تنتهي على الساعة 10:10.")
+    await lead.says("/round start")
+    reads(lead, "الجولة 1 جارية حتى الساعة 10:10.")
+    clock.advance(minutes=4)
+    await lead.says("/round stop")
+    reads(lead, "أُوقفت الجولة 1: أُبلغ جميع الجالسين بانتهائها.")
+    await lead.says("/rounds")
+    reads(
+        lead,
+        "الجولة 1: ثنائيات، 10 دقائق، جلس شخصان؛ انطلقت على الساعة 10:00، "
+        "أُوقفت قبل موعدها على الساعة 10:04.",
+    )
+    await lead.says("/round askmet")
+    reads(lead, "أُرسل سؤالان «هل التقيتم؟».")
+
+
+def reads(person: Person, *fragments: str) -> None:
+    """Like ``sees``, without the isolates that keep numbers and Latin words in order."""
+    text = person.text.translate(ISOLATES)
+    for fragment in fragments:
+        assert fragment in text, f"{fragment!r} not in:\n{text}"
+
+
 # Time
 
 
