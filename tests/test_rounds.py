@@ -7,22 +7,25 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import itertools
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from bidi import lines_laid_out_left_to_right
 from conftest import POSTGRES_HINT, POSTGRES_URL
-from hypothesis import HealthCheck, given
+from hypothesis import HealthCheck, example, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
+from test_agenda_config import config
 from transcript import Person, Phone
 
 from bot.bootstrap import bootstrap, migrate
-from bot.config import load_settings
+from bot.config import ConfigError, load_settings
 from bot.delivery.dispatcher import Delivery, DeliverySettings
 from db.broadcasts import create, parse_audience
 from db.models import (
+    ChannelAccount,
     CheckIn,
     Collectivity,
     Event,
@@ -39,7 +42,7 @@ from db.scratch import create_database, drop_database
 from db.session import Database
 from db.store import UnitOfWork
 from domain.matching import MatchingImpossible
-from domain.settings import Roles
+from domain.settings import Roles, RoundSettings
 
 LEAD = "900"
 ISOLATES = dict.fromkeys(map(ord, "\u2066\u2067\u2068\u2069"))
@@ -353,21 +356,26 @@ async def test_round_stop_drops_the_warning_and_sends_the_end_at_once(room, cloc
         "Le tour 1 est terminé. Merci\u202f! Veuillez attendre les consignes de l'équipe de "
         "facilitation."
     ]
-    clock.advance(minutes=10)
+    await lead.says("/round stop")
+    lead.sees("No round is running.")
+    clock.advance(minutes=4)  # 10:07: the warning's time had the round gone on
     await phones.deliver()
     assert phones.texts(karim) == [], "no warning, no second end"
     async with room.database.unit_of_work() as session:
-        warnings = await session.scalars(
-            select(OutboxMessage.status).where(OutboxMessage.idempotency_key.like("round:%:warn:%"))
+        warnings = await session.execute(
+            select(OutboxMessage.status, OutboxMessage.last_error).where(
+                OutboxMessage.idempotency_key.like("round:%:warn:%")
+            )
         )
-        assert set(warnings) == {"skipped"}
+        assert set(warnings) == {("skipped", "round stopped")}
 
     await lead.says("/rounds")
     lead.sees(
         "Round 1: pairs, 8 minutes, 2 people seated; started at 10:00, stopped early at 10:03."
     )
-    await lead.says("/round stop")
-    lead.sees("No round is running.")
+    await lead.says("/round start")  # not running any more: a new one is tried, in vain
+    lead.sees("I cannot seat everyone this time")
+    lead.does_not_see("is on until")
 
 
 async def test_a_message_to_a_table_goes_at_once_during_the_round(room, clock):
@@ -544,6 +552,93 @@ async def test_did_you_meet_answers_are_stored_and_counted(room, clock):
     assert phones.new(karim) == []
 
 
+async def test_a_second_account_is_asked_only_what_is_not_answered(room, clock):
+    """Someone who later writes from another channel is asked there only about those they
+    have not answered for."""
+    phones = Phones(room)
+    sara = await arrives(room, "1", "Sara Bennani", "berkane")
+    await arrives(room, "2", "Karim Alaoui", "tanger")
+    await arrives(room, "3", "Omar Tazi", "oujda")
+    lead = await lead_in(room)
+    await lead.says("/round start")
+    await lead.says("/round stop")
+    await phones.deliver()
+    phones.new(sara)
+    await lead.says("/round askmet")
+    await phones.deliver()
+    [about_karim, about_omar] = phones.new(sara)
+    await sara.taps_key(about_karim.options[0].key)
+    async with room.database.unit_of_work() as session:
+        account = await session.scalar(
+            select(ChannelAccount).where(ChannelAccount.external_id == sara.external_id)
+        )
+        session.add(
+            ChannelAccount(
+                channel="console",
+                external_id="sara",
+                participant_id=account.participant_id,
+                created_at=clock(),
+            )
+        )
+    await lead.says("/round askmet")
+    lead.sees("Sent 1 question “did you meet?”.")
+    async with room.database.unit_of_work() as session:
+        keys = await session.scalars(
+            select(OutboxMessage.idempotency_key)
+            .join(ChannelAccount, ChannelAccount.id == OutboxMessage.account_id)
+            .where(ChannelAccount.channel == "console")
+        )
+        [key] = list(keys)
+    asked_about = key.split(":")[3]
+    assert key.startswith("round:1:met:")
+    assert asked_about == about_omar.options[0].key.split(":")[2], "Omar's, not Karim's"
+
+
+def test_the_rounds_settings_in_the_configuration(tmp_path):
+    assert load_settings(environ={}).rounds == RoundSettings(minutes=8, warning_minutes=2)
+    given = load_settings(
+        config(tmp_path, "[rounds]\nminutes = 10\nwarning_minutes = 0\n"), environ={}
+    )
+    assert given.rounds == RoundSettings(minutes=10, warning_minutes=0)
+    for text, problem in (
+        ("minutes = 0", "rounds.minutes: must be between 1 and 120"),
+        ("minutes = 121", "rounds.minutes: must be between 1 and 120"),
+        ("minutes = 5\nwarning_minutes = 5", "rounds.warning_minutes: must be 0 (no warning)"),
+        ("warning_minutes = -1", "rounds.warning_minutes: must be 0 (no warning)"),
+        ('minutes = "8"', "rounds.minutes: must be an integer, not a string"),
+        ("length = 8", "rounds.length: unknown key"),
+    ):
+        with pytest.raises(ConfigError, match=re.escape(problem)):
+            load_settings(config(tmp_path, f"[rounds]\n{text}\n"), environ={})
+
+
+async def test_no_warning_when_the_configuration_says_none(database, settings, clock):
+    configured = dataclasses.replace(
+        settings,
+        roles=Roles(facilitators=frozenset({f"telegram:{LEAD}"})),
+        rounds=RoundSettings(minutes=5, warning_minutes=0),
+    )
+    app = await bootstrap(configured, database=database, clock=clock)
+    phones = Phones(app)
+    karim = await arrives(app, "1", "Karim Alaoui", "tanger")
+    await arrives(app, "2", "Sara Bennani", "berkane")
+    lead = await lead_in(app)
+    await lead.says("/round start")
+    lead.sees("It ends at 10:05.")
+    lead.does_not_see("warned")
+    for _minute in range(5):
+        await phones.deliver()
+        clock.advance(minutes=1)
+    await phones.deliver()
+    texts = phones.texts(karim)
+    assert len(texts) == 2 and texts[-1].startswith("Round 1 is over.")
+    async with app.database.unit_of_work() as session:
+        warnings = await session.scalar(
+            select(func.count()).where(OutboxMessage.idempotency_key.like("round:%:warn:%"))
+        )
+    assert warnings == 0, "none written"
+
+
 # Properties of the seating, over random populations, through the repository
 
 COLLECTIVITIES = 12
@@ -685,6 +780,8 @@ def test_every_round_keeps_the_rules_over_random_populations(backend, tmp_path):
         st.sampled_from(["present", "all"]),
         st.integers(1, 4),
     )
+    @example([(0, True, frozenset(), frozenset())] * 9, [], ("tables", 4), "present", 3)
+    @example([(0, True, frozenset({PB}), frozenset())] * 7, [(0, 1)], ("pairs", 2), "all", 4)
     def seating_rules(population, pairs_blocked, mode_size, audience, rounds):
         mode, size = mode_size
         event_id, expected, blocks = runner.run(populate(population, pairs_blocked, audience))
