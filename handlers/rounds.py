@@ -14,8 +14,9 @@
   with, "did you meet?", with Yes and No buttons (``met:<round id>:<other id>:y|n``);
   the answers are counted in ``/rounds``.
 
-Every message goes through the outbox, in the unit of work that decided it, keyed
-``round:<id>:seat|warn|end:<account>`` and ``round:<id>:met:<other>:<account>``.
+Every message goes through the outbox, in the unit of work that decided it: what the
+people seated read is :mod:`handlers.round_messages`, "did you meet?" is
+:mod:`handlers.meetings`.
 """
 
 from __future__ import annotations
@@ -23,29 +24,24 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
-from db.models import ChannelAccount, NetworkingRound, Participant, as_utc
+from db.models import NetworkingRound, as_utc
 from db.rounds import ALL, PAIRS, PRESENT, TABLE_SIZES, TABLES, Plan, TooFewPeople
 from domain.arabic import to_ascii_digits
-from domain.matching import MatchingImpossible, Profile
+from domain.matching import MatchingImpossible
 from domain.settings import LONGEST_ROUND_MINUTES
-from domain.themes import Taxonomy
+from handlers import meetings
 from handlers.commands import FACILITATOR, Commands, CommandSpec
-from handlers.messages import NO, YES, ChannelLimits, Option, Reply, check, to_content
-from handlers.router import Callbacks, Tap
-from handlers.wording import collectivity_label
-from locales.i18n import N_, Ltr, Native, Translator
+from handlers.messages import Reply
+from handlers.round_messages import END_GRACE, announce, local_time, running_line
+from handlers.router import Callbacks
+from locales.i18n import N_, Ltr, Translator
 
 if TYPE_CHECKING:
     from handlers.context import Context
 
-NAMESPACE = "met"
 DEFAULT_TABLE_SIZE = 4
-END_GRACE = timedelta(minutes=5)
-"""How long after its time a round's end may still be said; later, it is dropped."""
 STOPPED = "round stopped"
 ROUND_COMMANDS = (
     ("round", N_("Speed-networking rounds: start, next, stop, askmet")),
@@ -57,7 +53,7 @@ def register(commands: Commands, callbacks: Callbacks) -> None:
     handlers = {"round": round_command, "rounds": rounds_command}
     for name, description in ROUND_COMMANDS:
         commands.register(CommandSpec(name, description, FACILITATOR, handlers[name]))
-    callbacks.register(NAMESPACE, on_met_tap)
+    callbacks.register(meetings.NAMESPACE, meetings.on_met_tap)
 
 
 # what the facilitator asks for
@@ -171,7 +167,7 @@ async def round_command(ctx: Context, argument: str = "") -> Sequence[Reply]:
     if action == "stop" and not rest.strip():
         return [await stop(ctx)]
     if action == "askmet" and not rest.strip():
-        return [await ask_met(ctx)]
+        return [await meetings.ask_met(ctx)]
     running = await ctx.store.rounds.running(ctx.services.event_id, ctx.now())
     lines = []
     if action:
@@ -179,19 +175,6 @@ async def round_command(ctx: Context, argument: str = "") -> Sequence[Reply]:
     if running is not None:
         lines.append(running_line(ctx, running))
     return [Reply("\n\n".join([*lines, usage(ctx)]))]
-
-
-def local_time(ctx: Context, moment: datetime) -> Ltr:
-    """The wall time in the event's zone, 24-hour: 15:48."""
-    return Ltr(ctx.tr.time(as_utc(moment).astimezone(ZoneInfo(ctx.services.event.timezone))))
-
-
-def running_line(ctx: Context, running: NetworkingRound) -> str:
-    return ctx.tr._(
-        "Round {number} is on until {time}.",
-        number=ctx.tr.number(running.number),
-        time=local_time(ctx, running.ends_at),
-    )
 
 
 async def start(ctx: Context, choice: Choice, *, replacing: bool) -> Reply:
@@ -337,177 +320,6 @@ async def end_now(ctx: Context, running: NetworkingRound) -> None:
     await outbox.bring_forward_with_key_prefix(f"round:{running.id}:end:", now, now + END_GRACE)
 
 
-# what each person seated reads
-
-
-def _theme(taxonomy: Taxonomy, slugs: frozenset[str]):
-    """The first of ``slugs`` in the taxonomy's order, or None."""
-    return next((theme for theme in taxonomy.themes if theme.slug in slugs), None)
-
-
-def starter(
-    tr: Translator, taxonomy: Taxonomy, me: Profile, partners: Sequence[tuple[str, Profile]]
-) -> str:
-    """A first question drawn from what they share: what a partner offers that I seek,
-    then what I offer that a partner seeks, then a theme we both name; else a general one."""
-    for rule in ("they_offer", "i_offer", "shared"):
-        for name, other in partners:
-            slugs = {
-                "they_offer": other.offers & me.seeks,
-                "i_offer": me.offers & other.seeks,
-                "shared": me.themes & other.themes,
-            }[rule]
-            theme = _theme(taxonomy, slugs)
-            if theme is None:
-                continue
-            label = {"name": name, "theme": Native(theme.label.get(tr.locale, theme.slug))}
-            if rule == "they_offer":
-                return tr._(
-                    "{name} has experience in {theme}, which you seek: ask how their "
-                    "collectivity went about it.",
-                    **label,
-                )
-            if rule == "i_offer":
-                return tr._(
-                    "You have experience in {theme}, which {name} seeks: tell them how your "
-                    "collectivity went about it.",
-                    **label,
-                )
-            return tr._(
-                "You and {name} are both interested in {theme}: compare what your "
-                "collectivities have done.",
-                **label,
-            )
-    return tr._(
-        "Each of you presents your collectivity's openness project in 30 seconds; then ask "
-        "what each of you could offer the other."
-    )
-
-
-def seat_text(
-    tr: Translator,
-    taxonomy: Taxonomy,
-    created: NetworkingRound,
-    table: int,
-    me: Profile,
-    partners: Sequence[tuple[Participant, Profile]],
-    ends: Ltr,
-) -> str:
-    lines = [
-        tr._(
-            "Round {number}: your table is number {table}.",
-            number=tr.number(created.number),
-            table=tr.number(table),
-        ),
-        tr._("You meet:"),
-    ]
-    lines += [
-        tr._(
-            "• {name}, {collectivity}",
-            name=person.full_name,
-            collectivity=collectivity_label(tr, person.collectivity),
-        )
-        for person, _ in partners
-    ]
-    lines.append(tr._("The round ends at {time}.", time=ends))
-    named = [(person.full_name, profile) for person, profile in partners]
-    lines.append(tr._("To begin: {starter}", starter=starter(tr, taxonomy, me, named)))
-    return "\n".join(lines)
-
-
-def warning_text(tr: Translator, created: NetworkingRound, minutes: int) -> str:
-    return tr.ngettext(
-        "Round {number}: {n} minute left. Time to wrap up and to exchange contacts, with each "
-        "other's consent.",
-        "Round {number}: {n} minutes left. Time to wrap up and to exchange contacts, with each "
-        "other's consent.",
-        minutes,
-        number=tr.number(created.number),
-    )
-
-
-def end_text(tr: Translator, created: NetworkingRound) -> str:
-    return tr._(
-        "Round {number} is over. Thank you! Please wait for the facilitators' instructions.",
-        number=tr.number(created.number),
-    )
-
-
-class Writer:
-    """Writes a bulk message to one account, in its language, checked for its channel."""
-
-    def __init__(self, ctx: Context) -> None:
-        self.ctx = ctx
-
-    def translator(self, account: ChannelAccount) -> Translator:
-        services = self.ctx.services
-        return services.catalogs.translator(account.locale or services.default_locale)
-
-    async def write(
-        self,
-        account: ChannelAccount,
-        reply: Reply,
-        key: str,
-        *,
-        due_at: datetime | None = None,
-        expires_at: datetime | None = None,
-    ) -> None:
-        limits = self.ctx.services.channel_limits.get(account.channel, ChannelLimits())
-        check(reply, limits)
-        await self.ctx.store.outbox.add(
-            account.id,
-            to_content(reply),
-            key=key,
-            now=self.ctx.now(),
-            lane="bulk",
-            due_at=due_at,
-            expires_at=expires_at,
-        )
-
-
-async def announce(ctx: Context, created: NetworkingRound, plan: Plan) -> int:
-    """Write each seated person's seat, warning and end; how many could not be reached."""
-    rounds = ctx.store.rounds
-    ids = [pid for table in plan.tables for pid in table]
-    people = await rounds.participants(ids)
-    accounts = await rounds.reachable_accounts(ids)
-    writer = Writer(ctx)
-    ends = as_utc(created.ends_at)
-    warning = ctx.services.rounds.warning_minutes
-    unreachable = 0
-    for number, table in enumerate(plan.tables, start=1):
-        for pid in table:
-            if not accounts.get(pid):
-                unreachable += 1
-            partners = [(people[other], plan.profiles[other]) for other in table if other != pid]
-            for account in accounts.get(pid, ()):
-                tr = writer.translator(account)
-                ends_at = Ltr(tr.time(ends.astimezone(ZoneInfo(ctx.services.event.timezone))))
-                text = seat_text(
-                    tr, ctx.services.themes, created, number, plan.profiles[pid], partners, ends_at
-                )
-                prefix = f"round:{created.id}"
-                await writer.write(
-                    account, Reply(text), f"{prefix}:seat:{account.id}", expires_at=ends
-                )
-                if 0 < warning < created.minutes:
-                    await writer.write(
-                        account,
-                        Reply(warning_text(tr, created, warning)),
-                        f"{prefix}:warn:{account.id}",
-                        due_at=ends - timedelta(minutes=warning),
-                        expires_at=ends,
-                    )
-                await writer.write(
-                    account,
-                    Reply(end_text(tr, created)),
-                    f"{prefix}:end:{account.id}",
-                    due_at=ends,
-                    expires_at=ends + END_GRACE,
-                )
-    return unreachable
-
-
 # /rounds
 
 
@@ -564,107 +376,3 @@ async def rounds_command(ctx: Context, argument: str = "") -> Sequence[Reply]:
             )
         blocks.append("\n".join(lines))
     return [Reply("\n\n".join(blocks))]
-
-
-# "did you meet X?"
-
-
-def met_key(round_id: int, other_id: int, answer: str) -> str:
-    return f"{NAMESPACE}:{round_id}:{other_id}:{answer}"
-
-
-async def ask_met(ctx: Context) -> Reply:
-    """Ask each person seated, once per person they sat with, whether they met."""
-    tr = ctx.tr
-    rounds = ctx.store.rounds
-    event_id = ctx.services.event_id
-    running = await rounds.running(event_id, ctx.now())
-    if running is not None:
-        return Reply(
-            running_line(ctx, running)
-            + " "
-            + tr._("Stop it first with {stop}.", stop=Ltr("/round stop"))
-        )
-    meetings = await rounds.meetings(event_id)
-    if not meetings:
-        return Reply(
-            tr._(
-                "No round has been run yet. Send {command} to start the first one.",
-                command=Ltr("/round start"),
-            )
-        )
-    answered = await rounds.reported(event_id)
-    ids = {meeting.participant_id for meeting in meetings}
-    people = await rounds.participants(ids)
-    accounts = await rounds.reachable_accounts(ids)
-    asked = set()
-    for found in {meeting.round.id for meeting in meetings}:
-        asked |= await ctx.store.outbox.keys_with_prefix(f"round:{found}:met:")
-    writer = Writer(ctx)
-    questions = 0
-    for meeting in meetings:
-        pid, other = meeting.participant_id, meeting.other_id
-        if (pid, other) in answered:
-            continue
-        written = False
-        for account in accounts.get(pid, ()):
-            key = f"round:{meeting.round.id}:met:{other}:{account.id}"
-            if key in asked:
-                continue
-            reader = writer.translator(account)
-            await writer.write(account, met_question(reader, meeting.round, people[other]), key)
-            written = True
-        questions += written
-    if not questions:
-        return Reply(tr._("Everyone has been asked already about each person they sat with."))
-    return Reply(
-        tr.ngettext(
-            "Sent {n} question “did you meet?”. The answers are counted in {command}.",
-            "Sent {n} questions “did you meet?”. The answers are counted in {command}.",
-            questions,
-            command=Ltr("/rounds"),
-        )
-    )
-
-
-def met_question(tr: Translator, found: NetworkingRound, other: Participant) -> Reply:
-    return Reply(
-        tr._(
-            "After the event: did you meet {name}, {collectivity}, with whom you sat in "
-            "round {number}?",
-            name=other.full_name,
-            collectivity=collectivity_label(tr, other.collectivity),
-            number=tr.number(found.number),
-        ),
-        (
-            Option(met_key(found.id, other.id, "y"), tr._("Yes, we met"), YES),
-            Option(met_key(found.id, other.id, "n"), tr._("No, we did not"), NO),
-        ),
-    )
-
-
-async def on_met_tap(ctx: Context, tap: Tap) -> list[Reply]:
-    """``met:<round id>:<other id>:y|n``, answered only by who sat with that person."""
-    tr = ctx.tr
-    inactive = [Reply(tr._("That button is no longer active."))]
-    parts = tap.parts
-    if ctx.participant is None or len(parts) != 3 or parts[2] not in ("y", "n"):
-        return inactive
-    round_id, other_id = _number_id(parts[0]), _number_id(parts[1])
-    if round_id is None or other_id is None:
-        return inactive
-    rounds = ctx.store.rounds
-    event_id = ctx.services.event_id
-    found = await rounds.get(round_id, event_id=event_id)
-    if found is None or not await rounds.sat_together(found.id, ctx.participant.id, other_id):
-        return inactive
-    other = (await rounds.participants([other_id]))[other_id]
-    met = parts[2] == "y"
-    await rounds.report(event_id, ctx.participant.id, other_id, met, ctx.now())
-    if met:
-        return [Reply(tr._("Thank you: noted that you met {name}.", name=other.full_name))]
-    return [Reply(tr._("Thank you: noted that you did not meet {name}.", name=other.full_name))]
-
-
-def _number_id(text: str) -> int | None:
-    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
