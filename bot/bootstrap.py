@@ -24,7 +24,17 @@ from bot.run_of_show import RunOfShow, prompt_sender, start_agenda
 from db.models import Event, InboundUpdate
 from db.session import Database
 from db.store import UnitOfWork
-from handlers import compose, interests, matches, polls, presence, prompts, reminders, toolkit
+from handlers import (
+    compose,
+    interests,
+    matches,
+    polls,
+    presence,
+    prompts,
+    reminders,
+    rounds,
+    toolkit,
+)
 from handlers.commands import PARTICIPANT, highest_role
 from handlers.context import Services
 from handlers.conversation import Conversation
@@ -205,6 +215,7 @@ async def bootstrap(
         toolkit=settings.toolkit,
         themes=settings.themes,
         matching=settings.matching,
+        rounds=settings.rounds,
     )
     conversation = Conversation(UnitOfWork(database), services)
     reminders.register(conversation.commands)
@@ -215,6 +226,7 @@ async def bootstrap(
     toolkit.register(conversation.commands, conversation.callbacks)
     interests.register(conversation)
     matches.register(conversation.commands, conversation.callbacks)
+    rounds.register(conversation.commands, conversation.callbacks)
     run_of_show = RunOfShow(
         database,
         services,

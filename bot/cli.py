@@ -105,6 +105,9 @@ audience (--audience, default all):
   region:NN                 those of region NN (01 to 12)
   kind:KIND                 those of a region, prefecture, province or commune
   collectivity:CODE,CODE    those of these collectivities (codes as in the import)
+  table:ROUND:TABLE         those seated at that table of that speed-networking round
+  unanswered:ID             those broadcast ID (a poll, question or check-in) reached
+                            who have not answered it (or not checked in)
 
 --options "نعم|لا|ربما" makes it a poll: 2 to 6 answers, one tap each (a person may
 change theirs until the poll is closed with /poll in the chat); --question makes it an

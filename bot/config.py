@@ -29,6 +29,7 @@ from domain.agenda import check as check_agenda
 from domain.agenda import load as load_agenda
 from domain.durations import format_duration, parse_duration
 from domain.settings import (
+    LONGEST_ROUND_MINUTES,
     EventSettings,
     Localised,
     MatchingSettings,
@@ -36,6 +37,7 @@ from domain.settings import (
     RegistrationSettings,
     ReminderSettings,
     Roles,
+    RoundSettings,
 )
 from domain.themes import Taxonomy, TaxonomyInvalid
 from domain.themes import load as load_themes
@@ -89,6 +91,8 @@ class Settings:
     privacy: PrivacySettings = field(default_factory=lambda: _privacy({}))
     registration: RegistrationSettings = field(default_factory=lambda: RegistrationSettings())
     matching: MatchingSettings = field(default_factory=MatchingSettings)
+    rounds: RoundSettings = field(default_factory=RoundSettings)
+    """The speed-networking rounds' default length and warning ([rounds])."""
     delivery_rate_per_second: int = 30
     """Messages per second for the whole bot, replies and bulk together ([delivery])."""
     delivery_per_chat_per_second: float | None = 1.0
@@ -179,6 +183,7 @@ SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
     },
     "registration": {"draft_expiry_days": int},
     "matching": {"suggestions": int},
+    "rounds": {"minutes": int, "warning_minutes": int},
     "delivery": {
         "rate_per_second": int,
         "per_chat_per_second": (int, float),
@@ -318,6 +323,7 @@ def _settings(
         privacy=_privacy(raw),
         registration=_registration(raw),
         matching=_matching(raw),
+        rounds=_rounds(raw),
         delivery_rate_per_second=_delivery_rate(raw),
         delivery_per_chat_per_second=_per_chat_rate(raw),
         delivery_per_chat_burst=_per_chat_burst(raw),
@@ -572,6 +578,19 @@ def _matching(raw: dict[str, Any]) -> MatchingSettings:
     if not 1 <= suggestions <= MAX_SUGGESTIONS:
         raise ConfigError(f"matching.suggestions: must be between 1 and {MAX_SUGGESTIONS}")
     return MatchingSettings(suggestions=suggestions)
+
+
+def _rounds(raw: dict[str, Any]) -> RoundSettings:
+    section = raw.get("rounds", {})
+    minutes = section.get("minutes", RoundSettings.minutes)
+    warning = section.get("warning_minutes", RoundSettings.warning_minutes)
+    if not 1 <= minutes <= LONGEST_ROUND_MINUTES:
+        raise ConfigError(f"rounds.minutes: must be between 1 and {LONGEST_ROUND_MINUTES}")
+    if not 0 <= warning < minutes:
+        raise ConfigError(
+            "rounds.warning_minutes: must be 0 (no warning) or more, and less than rounds.minutes"
+        )
+    return RoundSettings(minutes=minutes, warning_minutes=warning)
 
 
 def _delivery_rate(raw: dict[str, Any]) -> int:

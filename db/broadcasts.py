@@ -7,7 +7,12 @@ The audience is said in one short string an organiser types:
 - ``kind:KIND``: those whose collectivity is of that kind (region, prefecture,
   province, commune);
 - ``collectivity:CODE,CODE…``: those of the collectivities with these codes;
-- ``present``: those checked in to the event (by ``/here`` or a check-in prompt's tap).
+- ``present``: those checked in to the event (by ``/here`` or a check-in prompt's tap);
+- ``table:ROUND:TABLE``: those seated at that table in that speed-networking round of
+  the event ("my table in round N");
+- ``unanswered:BROADCAST``: those that poll, question or check-in of the event reached
+  (a copy was sent to them) who have not answered it: no answer to the poll, no reply
+  to the question, not checked in.
 
 A recipient is a channel account of a registered participant that is not unreachable
 (the person has not blocked the bot). Each gets the text of their locale, else the
@@ -33,7 +38,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import (
@@ -43,9 +48,13 @@ from db.models import (
     CheckIn,
     Collectivity,
     EventRegistration,
+    NetworkingRound,
     OutboxMessage,
     Participant,
+    PollAnswer,
+    QuestionReply,
     Region,
+    RoundSeat,
     as_utc,
 )
 from db.outbox import BULK, Outbox
@@ -53,12 +62,17 @@ from db.session import Database
 from locales.i18n import N_, Catalogs
 
 DEFAULT = "default"
-AUDIENCE_FORMS = "all, present, region:NN, kind:KIND or collectivity:CODE,CODE…"
+AUDIENCE_FORMS = (
+    "all, present, region:NN, kind:KIND, collectivity:CODE,CODE…, table:ROUND:TABLE "
+    "or unanswered:BROADCAST"
+)
 MESSAGE, POLL, QUESTION, CHECKIN = "message", "poll", "question", "checkin"
 INTERESTS = "interests"
 """Written as a ``message`` with one button keyed ``interests:<id>``; never a stored kind."""
 OPENS = "opens"
 """In a message's one option: the callback namespace its button opens."""
+ANSWERABLE = (POLL, QUESTION, CHECKIN)
+"""The kinds of broadcast that ``unanswered:ID`` can follow up."""
 POLL_OPTIONS = (2, 6)
 """The fewest and the most answers a poll offers."""
 BUTTON_LABELS = {
@@ -77,11 +91,14 @@ class BadAudience(ValueError):
 @dataclass(frozen=True, slots=True)
 class Audience:
     kind: str
-    """``all``, ``present``, ``region``, ``kind`` or ``collectivity``."""
+    """``all``, ``present``, ``region``, ``kind``, ``collectivity``, ``table`` (values: the
+    round's number and the table's) or ``unanswered`` (value: the broadcast's id)."""
     values: tuple[str, ...] = ()
 
     def __str__(self) -> str:
-        return f"{self.kind}:{','.join(self.values)}" if self.values else self.kind
+        """The audience as it is typed: :func:`parse_audience` reads it back."""
+        separator = ":" if self.kind == "table" else ","
+        return f"{self.kind}:{separator.join(self.values)}" if self.values else self.kind
 
 
 def parse_audience(text: str) -> Audience:
@@ -105,12 +122,34 @@ def parse_audience(text: str) -> Audience:
         if not values:
             raise BadAudience(f"audience {text!r}: give one or more collectivity codes")
         return Audience("collectivity", tuple(dict.fromkeys(values)))
+    if form == "table":
+        numbers = tuple(value.strip() for value in rest.split(":"))
+        if len(numbers) != 2 or not all(_small_number(number) for number in numbers):
+            raise BadAudience(
+                f"audience {text!r}: give the round's and the table's numbers, e.g. table:2:5"
+            )
+        return Audience("table", tuple(str(int(number)) for number in numbers))
+    if form == "unanswered":
+        if len(values) != 1 or not _small_number(values[0].lstrip("#")):
+            raise BadAudience(f"audience {text!r}: give a broadcast's number, e.g. unanswered:12")
+        return Audience("unanswered", (str(int(values[0].lstrip("#"))),))
     raise BadAudience(f"audience {text!r}: use {AUDIENCE_FORMS}")
 
 
-async def check_audience(session: AsyncSession, audience: Audience) -> None:
-    """Raise :class:`BadAudience` when the audience names a region or code that is unknown."""
-    if audience.kind == "region":
+def _small_number(text: str) -> bool:
+    return text.isascii() and text.isdigit() and 0 < len(text) < 10 and int(text) > 0
+
+
+async def check_audience(
+    session: AsyncSession, audience: Audience, event_id: int | None = None
+) -> None:
+    """Raise :class:`BadAudience` when the audience names a region, code, round, table or
+    broadcast that is unknown (rounds and broadcasts: of ``event_id``)."""
+    if audience.kind == "table":
+        await _check_table(session, audience, event_id)
+    elif audience.kind == "unanswered":
+        await answerable(session, audience, event_id)
+    elif audience.kind == "region":
         if await session.get(Region, audience.values[0]) is None:
             raise BadAudience(f"audience {audience}: no region {audience.values[0]}")
     elif audience.kind == "collectivity":
@@ -124,11 +163,40 @@ async def check_audience(session: AsyncSession, audience: Audience) -> None:
             raise BadAudience(f"audience {audience}: no collectivity {', '.join(unknown)}")
 
 
+async def _check_table(session: AsyncSession, audience: Audience, event_id: int | None) -> None:
+    number, table = (int(value) for value in audience.values)
+    found = await session.scalar(
+        select(NetworkingRound.id).where(
+            NetworkingRound.event_id == event_id, NetworkingRound.number == number
+        )
+    )
+    if found is None:
+        raise BadAudience(f"audience {audience}: no round {number}")
+    seated = await session.scalar(
+        select(func.count()).where(RoundSeat.round_id == found, RoundSeat.table_number == table)
+    )
+    if not seated:
+        raise BadAudience(f"audience {audience}: round {number} has no table {table}")
+
+
+async def answerable(session: AsyncSession, audience: Audience, event_id: int | None) -> Broadcast:
+    """The poll, question or check-in that ``unanswered:ID`` follows up, or BadAudience."""
+    broadcast = await session.get(Broadcast, int(audience.values[0]))
+    if broadcast is None or broadcast.event_id != event_id:
+        raise BadAudience(f"audience {audience}: no broadcast {audience.values[0]}")
+    if broadcast.kind not in ANSWERABLE:
+        raise BadAudience(
+            f"audience {audience}: broadcast {broadcast.id} is a {broadcast.kind}, "
+            "with nothing to answer (follow up a poll, a question or a check-in)"
+        )
+    return broadcast
+
+
 async def recipients(
     session: AsyncSession, event_id: int, audience: Audience
 ) -> list[tuple[int, str]]:
     """``(account id, locale)`` of everyone the audience reaches, by account id."""
-    await check_audience(session, audience)
+    await check_audience(session, audience, event_id)
     query = (
         select(ChannelAccount.id, ChannelAccount.locale)
         .join(Participant, Participant.id == ChannelAccount.participant_id)
@@ -148,7 +216,48 @@ async def recipients(
             CheckIn,
             (CheckIn.participant_id == Participant.id) & (CheckIn.event_id == event_id),
         )
+    elif audience.kind == "table":
+        number, table = (int(value) for value in audience.values)
+        query = (
+            query.join(RoundSeat, RoundSeat.participant_id == Participant.id)
+            .join(NetworkingRound, NetworkingRound.id == RoundSeat.round_id)
+            .where(
+                NetworkingRound.event_id == event_id,
+                NetworkingRound.number == number,
+                RoundSeat.table_number == table,
+            )
+        )
+    elif audience.kind == "unanswered":
+        broadcast = await answerable(session, audience, event_id)
+        query = query.where(_reached(broadcast.id), ~_answered(broadcast))
     return [(row.id, row.locale) for row in await session.execute(query)]
+
+
+def _reached(broadcast_id: int):
+    """The participant got a copy of the broadcast, on one of their accounts."""
+    reached = ChannelAccount.__table__.alias("reached")
+    return exists().where(
+        reached.c.participant_id == Participant.id,
+        OutboxMessage.account_id == reached.c.id,
+        OutboxMessage.idempotency_key.startswith(f"broadcast:{broadcast_id}:"),
+        OutboxMessage.status == "sent",
+    )
+
+
+def _answered(broadcast: Broadcast):
+    """The participant answered the poll, replied to the question, or is checked in."""
+    if broadcast.kind == POLL:
+        return exists().where(
+            PollAnswer.broadcast_id == broadcast.id, PollAnswer.participant_id == Participant.id
+        )
+    if broadcast.kind == QUESTION:
+        return exists().where(
+            QuestionReply.broadcast_id == broadcast.id,
+            QuestionReply.participant_id == Participant.id,
+        )
+    return exists().where(
+        CheckIn.event_id == broadcast.event_id, CheckIn.participant_id == Participant.id
+    )
 
 
 async def locales_of(session: AsyncSession, event_id: int, audience: Audience) -> Counter:

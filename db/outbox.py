@@ -13,8 +13,9 @@ serialises writers, so the single statement is enough there. A row whose lease h
 expired belongs to a process that died and is claimable again.
 
 Per person and lane, rows go out in the order they were written: a row is not claimed
-while an earlier pending row of the same account and lane waits for a later time or is
-claimed by someone else.
+while an earlier pending row of the same account and lane waits for a retry or is
+claimed by someone else. A row written ahead for a later time and never tried yet (a
+scheduled broadcast, a round's warning) holds back nothing: what is due now goes now.
 
 A bulk row may carry ``expires_at``: still pending then, it is marked ``skipped``
 (``last_error`` "expired") when bulk rows are next claimed, and never sent late.
@@ -91,6 +92,44 @@ class Outbox:
             .order_by(OutboxMessage.id)
         )
         return [(row.id, row.content) for row in rows]
+
+    async def keys_with_prefix(self, prefix: str) -> set[str]:
+        """The idempotency keys written so far that start with ``prefix``, whatever their
+        status: what was asked once is not asked again."""
+        keys = await self._session.scalars(
+            select(OutboxMessage.idempotency_key).where(
+                OutboxMessage.idempotency_key.startswith(prefix, autoescape=True)
+            )
+        )
+        return set(keys)
+
+    async def skip_pending_with_key_prefix(self, prefix: str, reason: str) -> int:
+        """Mark the pending rows whose key starts with ``prefix`` skipped, with ``reason``:
+        they are never sent. How many were."""
+        result = await self._session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.idempotency_key.startswith(prefix, autoescape=True),
+                OutboxMessage.status == "pending",
+            )
+            .values(status="skipped", last_error=reason[:ERROR_MAX])
+        )
+        return result.rowcount or 0
+
+    async def bring_forward_with_key_prefix(
+        self, prefix: str, now: datetime, expires_at: datetime | None
+    ) -> int:
+        """Make the pending rows whose key starts with ``prefix`` due ``now`` (and expire at
+        ``expires_at``). How many were."""
+        result = await self._session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.idempotency_key.startswith(prefix, autoescape=True),
+                OutboxMessage.status == "pending",
+            )
+            .values(due_at=now, expires_at=expires_at)
+        )
+        return result.rowcount or 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,7 +218,7 @@ class OutboxQueue:
             earlier.status == "pending",
             earlier.id < OutboxMessage.id,
             or_(
-                earlier.due_at > now,
+                and_(earlier.due_at > now, earlier.attempts > 0),
                 and_(earlier.lease_until.is_not(None), earlier.lease_until >= now),
             ),
         )

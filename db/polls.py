@@ -221,6 +221,21 @@ class Live:
         )
         return [code for code in codes if code not in known]
 
+    async def check_audience(self, event_id: int, audience: broadcasts.Audience) -> None:
+        """Raise :class:`db.broadcasts.BadAudience` when the audience names something unknown."""
+        await broadcasts.check_audience(self._session, audience, event_id)
+
+    async def answerable(self, event_id: int, limit: int = 5) -> list[Broadcast]:
+        """The event's last polls, questions and check-ins, newest first."""
+        return list(
+            await self._session.scalars(
+                select(Broadcast)
+                .where(Broadcast.event_id == event_id, Broadcast.kind.in_(broadcasts.ANSWERABLE))
+                .order_by(Broadcast.created_at.desc(), Broadcast.id.desc())
+                .limit(limit)
+            )
+        )
+
     async def audience_locales(self, event_id: int, audience: broadcasts.Audience) -> Counter:
         """How many the audience reaches in each locale, for the preview."""
         return await broadcasts.locales_of(self._session, event_id, audience)

@@ -33,6 +33,7 @@ from db.models import (
 from db.networking import Networking
 from db.outbox import Outbox
 from db.polls import Live
+from db.rounds import Rounds
 from db.schedule import Schedule
 from db.session import Database
 
@@ -328,6 +329,7 @@ class Store:
     live: Live
     networking: Networking
     requests: Requests
+    rounds: Rounds
 
 
 class UnitOfWork:
@@ -355,4 +357,5 @@ class UnitOfWork:
                 live=Live(session),
                 networking=Networking(session),
                 requests=Requests(session),
+                rounds=Rounds(session),
             )

@@ -73,6 +73,18 @@ class MatchingSettings:
 
 
 @dataclass(frozen=True)
+class RoundSettings:
+    """Section ``[rounds]``: a speed-networking round's length unless the facilitator says
+    otherwise, and how long before its end everyone seated is warned (0: no warning)."""
+
+    minutes: int = 8
+    warning_minutes: int = 2
+
+
+LONGEST_ROUND_MINUTES = 120
+
+
+@dataclass(frozen=True)
 class ReminderSettings:
     """Section ``[reminders]``: how long before the event, and before each session that
     has ``reminders = true``, a reminder goes out; longest first."""

@@ -13,9 +13,13 @@ step                  answers
 ``answers``           2 to 6 answers, one a line → ``audience``
 ``audience``          everyone registered, those present → ``preview``; a region →
                       ``region``; a kind of collectivity → ``kind``; some collectivities
-                      → ``codes``
+                      → ``codes``; a table of a round → ``table``; those who have not
+                      answered → ``unanswered``
 ``region``, ``kind``  one of the list → ``preview``
 ``codes``             collectivity codes, separated by commas → ``preview``
+``table``             a round's number and a table's → ``preview``
+``unanswered``        one of the last polls, questions and check-ins: those it reached
+                      who have not answered → ``preview``
 ``preview``           the message as it will read, its recipients per language; send
                       (written to the outbox, sent by the dispatcher) or change the
                       audience; /cancel drops it
@@ -27,17 +31,19 @@ the flow is a side flow, so whatever the person was doing resumes after it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from db import broadcasts
 from db.directory import local_name
-from domain.arabic import strip_invisible
+from domain.arabic import strip_invisible, to_ascii_digits
 from domain.free_text import check_free_text
 from handlers.commands import FACILITATOR, Commands, CommandSpec
 from handlers.context import Context
 from handlers.draft import Draft
 from handlers.flow import Answer, Finish, Flow, Goto, Outcome, Stay, Step
 from handlers.messages import Option, Reply
+from handlers.polls import KIND_NAMES as BROADCAST_KINDS
 from handlers.wording import LANGUAGE_NAMES, text_problem
 from locales.i18n import N_, Ltr, Native
 
@@ -226,8 +232,19 @@ async def ask_audience(ctx: Context) -> Reply:
             Option("by_region", tr._("A region")),
             Option("by_kind", tr._("A kind of collectivity")),
             Option("by_code", tr._("Some collectivities, by their codes")),
+            Option("by_table", tr._("A table of a speed-networking round")),
+            Option("by_unanswered", tr._("Those who have not answered a poll or question")),
         ),
     )
+
+
+AUDIENCE_STEPS = {
+    "by_region": "region",
+    "by_kind": "kind",
+    "by_code": "codes",
+    "by_table": "table",
+    "by_unanswered": "unanswered",
+}
 
 
 async def take_audience(ctx: Context, answer: Answer) -> Outcome:
@@ -235,7 +252,7 @@ async def take_audience(ctx: Context, answer: Answer) -> Outcome:
     if choice in ("all", "present"):
         draft_of(ctx).audience = choice
         return Goto("preview")
-    return Goto({"by_region": "region", "by_kind": "kind"}.get(choice, "codes"))
+    return Goto(AUDIENCE_STEPS.get(choice, "codes"))
 
 
 async def ask_region(ctx: Context) -> Reply:
@@ -279,6 +296,74 @@ async def take_codes(ctx: Context, answer: Answer) -> Outcome:
             )
         )
     draft_of(ctx).audience = str(audience)
+    return Goto("preview")
+
+
+async def ask_table(ctx: Context) -> Reply:
+    return Reply(
+        ctx.tr._(
+            "Write the round's number, then the table's: for example {example} for table 5 "
+            "of round 2.",
+            example=Ltr("2 5"),
+        )
+    )
+
+
+async def take_table(ctx: Context, answer: Answer) -> Outcome:
+    tr = ctx.tr
+    numbers = re.findall(r"\d+", to_ascii_digits(answer.text))
+    if len(numbers) != 2 or any(len(number) > 6 for number in numbers):
+        return Stay(tr._("Please write two numbers: the round's, then the table's."))
+    number, table = (int(value) for value in numbers)
+    audience = broadcasts.Audience("table", (str(number), str(table)))
+    try:
+        await ctx.store.live.check_audience(ctx.services.event_id, audience)
+    except broadcasts.BadAudience:
+        return Stay(
+            tr._(
+                "Round {number} has no table {table}. The rounds so far are in {command}.",
+                number=tr.number(number),
+                table=tr.number(table),
+                command=Ltr("/rounds"),
+            )
+        )
+    draft_of(ctx).audience = str(audience)
+    return Goto("preview")
+
+
+UNANSWERED_LABEL_MAX = 40
+
+
+async def ask_unanswered(ctx: Context) -> Reply:
+    tr = ctx.tr
+    found = await ctx.store.live.answerable(ctx.services.event_id)
+    if not found:
+        return Reply(
+            tr._("No poll, open question or check-in has been sent yet."),
+            (Option("change", tr._("Change the audience")),),
+        )
+    options = []
+    for broadcast in found:
+        text = broadcasts.text_for(broadcast.texts, ctx.locale)
+        if len(text) > UNANSWERED_LABEL_MAX:
+            text = text[: UNANSWERED_LABEL_MAX - 1] + "…"
+        label = tr._(
+            "{number} {kind}: {text}",
+            number=Ltr(f"#{broadcast.id}"),
+            kind=tr._(BROADCAST_KINDS[broadcast.kind]),
+            text=Native(text),
+        )
+        options.append(Option(f"unanswered:{broadcast.id}", label))
+    return Reply(
+        tr._("Which one? The message goes to those it reached who have not answered it."),
+        (*options, Option("change", tr._("Change the audience"))),
+    )
+
+
+async def take_unanswered(ctx: Context, answer: Answer) -> Outcome:
+    if answer.choice == "change":
+        return Goto("audience")
+    draft_of(ctx).audience = answer.choice or ""
     return Goto("preview")
 
 
@@ -374,6 +459,8 @@ COMPOSE = Flow(
         "region": Step(ask_region, take_kind_or_region, free_text=False),
         "kind": Step(ask_kind, take_kind_or_region, free_text=False),
         "codes": Step(ask_codes, take_codes),
+        "table": Step(ask_table, take_table),
+        "unanswered": Step(ask_unanswered, take_unanswered, free_text=False),
         "preview": Step(ask_preview, take_preview, free_text=False),
     },
     draft=ComposeDraft,

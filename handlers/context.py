@@ -16,6 +16,7 @@ from domain.settings import (
     PrivacySettings,
     RegistrationSettings,
     Roles,
+    RoundSettings,
 )
 from domain.themes import Taxonomy
 from domain.toolkit import Toolkit
@@ -51,6 +52,8 @@ class Services:
     """The interests' themes and their lexicon."""
     matching: MatchingSettings = field(default_factory=MatchingSettings)
     """How many suggestions /matches gives."""
+    rounds: RoundSettings = field(default_factory=RoundSettings)
+    """The speed-networking rounds' default length and warning."""
 
 
 @dataclass

@@ -47,7 +47,7 @@ async def staffed(database, settings, clock):
 
     commands = app.conversation.commands
     # Translated msgids of the core, so the menus read well in every language.
-    commands.register(CommandSpec("round", N_("Stop the current step"), FACILITATOR, handler("r")))
+    commands.register(CommandSpec("huddle", N_("Stop the current step"), FACILITATOR, handler("r")))
     commands.register(CommandSpec("report", N_("Show my profile"), ORGANISER, handler("b")))
     return app
 
@@ -56,22 +56,22 @@ async def test_help_shows_each_person_only_what_they_may_use(staffed):
     amina = Person(staffed.conversation, "902")
     await amina.says("/help")
     amina.sees("/start", "/delete_me")
-    amina.does_not_see("/round")
+    amina.does_not_see("/huddle")
     amina.does_not_see("/report")
 
     facilitator = Person(staffed.conversation, FACILITATOR_ID)
     await facilitator.says("/help")
-    facilitator.sees("/start", "/round")
+    facilitator.sees("/start", "/huddle")
     facilitator.does_not_see("/report")
 
     organiser = Person(staffed.conversation, ORGANISER_ID)
     await organiser.says("/help")
-    organiser.sees("/start", "/round", "/report")
+    organiser.sees("/start", "/huddle", "/report")
 
 
 async def test_a_participant_is_refused_a_facilitator_command_in_their_language(staffed):
     amina = Person(staffed.conversation, "903")
-    await amina.says("/round now")
+    await amina.says("/huddle now")
     assert staffed.used == []
     amina.sees("عذرًا، الأمر", "غير متاح لكم")
     amina.does_not_see("لا أعرف الأمر")
@@ -86,7 +86,7 @@ async def test_a_participant_is_refused_a_facilitator_command_in_their_language(
 async def test_a_facilitator_command_runs_for_a_facilitator_then_the_question_comes_again(staffed):
     facilitator = Person(staffed.conversation, FACILITATOR_ID)
     await facilitator.begins("English")
-    await facilitator.says("/round 2")
+    await facilitator.says("/huddle 2")
     assert staffed.used == [("r", FACILITATOR_ID, "2")]
     facilitator.sees("r done", "What is your full name?")
     await facilitator.says("/report")
@@ -96,7 +96,7 @@ async def test_a_facilitator_command_runs_for_a_facilitator_then_the_question_co
 
 async def test_an_organiser_may_use_the_facilitator_commands_too(staffed):
     boss = Person(staffed.conversation, "boss", channel="console")
-    await boss.says("/round")
+    await boss.says("/huddle")
     await boss.says("/report")
     assert [use[0] for use in staffed.used] == ["r", "b"]
 
@@ -107,11 +107,14 @@ async def test_the_menus_per_role_and_the_telegram_chats_that_get_them(staffed):
     core = [name for name, _ in (*CORE_COMMANDS, *AGENDA_COMMANDS)]
     live = ["present", "poll", "broadcasts", "prompt", "broadcast"]
     assert names[PARTICIPANT] == [*core, "reminders", "here", "toolkit", "interests", "matches"]
-    networking = ["toolkit", "interests", "matches", "round"]
-    assert names[FACILITATOR] == [*core, "reminders", "here", *live, *networking]
-    assert names[ORGANISER] == [*core, "reminders", "here", *live, *networking, "report"]
+    networking = ["toolkit", "interests", "matches", "round", "rounds"]
+    assert names[FACILITATOR] == [*core, "reminders", "here", *live, *networking, "huddle"]
+    assert names[ORGANISER] == [
+        *core,
+        *("reminders", "here", *live, *networking, "huddle", "report"),
+    ]
     assert menus[PARTICIPANT][None] == menus[PARTICIPANT]["ar"], "the default language's"
-    assert dict(menus[FACILITATOR]["fr"])["round"] == "Arrêter l'étape en cours"
+    assert dict(menus[FACILITATOR]["fr"])["huddle"] == "Arrêter l'étape en cours"
     assert staffed.command_menus() == menus[PARTICIPANT]
 
     chats = staffed.telegram_chat_menus()
