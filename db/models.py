@@ -500,3 +500,105 @@ class MeetingReport(Base):
     )
     met: Mapped[bool] = mapped_column(Boolean)
     answered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+COMMITMENT_STATUSES = ("open", "in_progress", "done", "blocked", "dropped", "withdrawn")
+CLOSED_STATUSES = ("done", "dropped", "withdrawn")
+"""A commitment in one of these gets no more follow-ups."""
+
+
+class Commitment(Base):
+    """An action a focal point commits to at the end of the workshop, followed up for months.
+
+    ``theme`` is a slug of the interests' taxonomy (suggested from the text, confirmed by
+    the person); ``deadline`` is a local date (Africa/Casablanca), as the person meant it.
+    """
+
+    __tablename__ = "commitments"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('open', 'in_progress', 'done', 'blocked', 'dropped', 'withdrawn')",
+            name="status",
+        ),
+        Index("ix_commitments_event_status", "event_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), index=True
+    )
+    text: Mapped[str] = mapped_column(String(1000))
+    theme: Mapped[str | None] = mapped_column(String(40))
+    deadline: Mapped[date] = mapped_column(Date)
+    indicator: Mapped[str | None] = mapped_column(String(300))
+    """How the person will know it is done (optional)."""
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    blocked_reason: Mapped[str | None] = mapped_column(String(500))
+    needs_help_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    """When the person said "I need help": flagged to the organisers until cleared."""
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class CommitmentPartner(Base):
+    """A collectivity a commitment is carried out with."""
+
+    __tablename__ = "commitment_partners"
+
+    commitment_id: Mapped[int] = mapped_column(
+        ForeignKey("commitments.id", ondelete="CASCADE"), primary_key=True
+    )
+    collectivity_id: Mapped[int] = mapped_column(
+        ForeignKey("collectivities.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+COMMITMENT_SOURCES = ("created", "edited", "followup", "chat", "withdrawn")
+
+
+class CommitmentUpdate(Base):
+    """One step of a commitment's history: its status then, and the note given with it."""
+
+    __tablename__ = "commitment_updates"
+    __table_args__ = (
+        CheckConstraint(
+            "source IN ('created', 'edited', 'followup', 'chat', 'withdrawn')", name="source"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    commitment_id: Mapped[int] = mapped_column(
+        ForeignKey("commitments.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    status: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(String(1000))
+    source: Mapped[str] = mapped_column(String(16))
+
+
+FOLLOW_UP_STATUSES = ("pending", "sent", "answered", "cancelled")
+
+
+class FollowUp(Base):
+    """One scheduled follow-up of a commitment; its message is an outbox row once due.
+
+    ``sequence`` counts the commitment's follow-ups from 1, cancelled ones included, so a
+    rescheduled follow-up never reuses the key of one already sent.
+    """
+
+    __tablename__ = "follow_ups"
+    __table_args__ = (
+        UniqueConstraint("commitment_id", "sequence"),
+        CheckConstraint("status IN ('pending', 'sent', 'answered', 'cancelled')", name="status"),
+        Index("ix_follow_ups_due", "status", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    commitment_id: Mapped[int] = mapped_column(ForeignKey("commitments.id", ondelete="CASCADE"))
+    sequence: Mapped[int] = mapped_column(Integer)
+    due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
