@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
 from db.directory import Directory
+from db.follow_ups import FollowUps
 from db.match_requests import Requests
 from db.models import (
     ChannelAccount,
@@ -328,6 +329,7 @@ class Store:
     schedule: Schedule
     live: Live
     networking: Networking
+    follow_ups: FollowUps
     requests: Requests
     rounds: Rounds
 
@@ -356,6 +358,7 @@ class UnitOfWork:
                 schedule=Schedule(session),
                 live=Live(session),
                 networking=Networking(session),
+                follow_ups=FollowUps(session),
                 requests=Requests(session),
                 rounds=Rounds(session),
             )

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from db.models import ChannelAccount, Participant
 from db.store import Store
 from domain.agenda import Agenda
+from domain.follow_ups import FollowUpRules
 from domain.settings import (
     EventSettings,
     MatchingSettings,
@@ -54,6 +55,8 @@ class Services:
     """How many suggestions /matches gives."""
     rounds: RoundSettings = field(default_factory=RoundSettings)
     """The speed-networking rounds' default length and warning."""
+    follow_ups: FollowUpRules = field(default_factory=FollowUpRules)
+    """When each commitment is followed up."""
 
 
 @dataclass
