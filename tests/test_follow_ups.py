@@ -354,6 +354,17 @@ async def test_the_outbox_row_carries_the_template_in_the_accounts_language(app,
     ]
     assert inbox.of(amal)[0].text == message.text
 
+    karim = await joins(app, "2", "Karim Benali", "fes", "Français")
+    await interested(app, karim, offers=[BUDGETING])
+    amal.replies = inbox.of(amal)
+    await amal.taps("أحتاج إلى مساعدة")
+    amal.sees("تمّ إبلاغ المنظمين بطلبكم للمساعدة.", "• \u2068Karim Benali\u2069، ")
+    await amal.taps("بدون ملاحظة")
+    amal.sees("تمّ التسجيل، شكرًا لكم.")
+    amal.replies = inbox.of(amal)
+    await amal.taps("قيد الإنجاز")
+    amal.sees("تمّ التسجيل: التزامكم قيد الإنجاز.")
+
 
 async def test_only_the_owner_answers_and_a_stale_tap_is_refused(app, clock, sara):
     inbox = Inbox(app, clock)
