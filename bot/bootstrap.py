@@ -19,6 +19,7 @@ from bot.config import ConfigError, Settings
 from bot.delivery.dispatcher import Delivery, DeliverySettings
 from bot.delivery.ports import Sender
 from bot.english import count_of
+from bot.follow_up_sweep import FollowUpSweep
 from bot.housekeeping import Housekeeping
 from bot.run_of_show import RunOfShow, prompt_sender, start_agenda
 from db.models import Event, InboundUpdate
@@ -26,6 +27,7 @@ from db.session import Database
 from db.store import UnitOfWork
 from handlers import (
     compose,
+    follow_up_answers,
     interests,
     matches,
     polls,
@@ -58,6 +60,7 @@ class App:
     conversation: Conversation
     housekeeping: Housekeeping
     run_of_show: RunOfShow
+    follow_up_sweep: FollowUpSweep
 
     def command_menus(self) -> dict[str | None, list[tuple[str, str]]]:
         """The participants' command list for each offered language; ``None`` is everyone
@@ -124,11 +127,13 @@ class App:
 
     async def start(self) -> None:
         """Start the periodic housekeeping (draft expiry) and the run of show (reminders,
-        prompts); call it from a running loop."""
+        prompts) and the follow-ups of commitments; call it from a running loop."""
         self.housekeeping.start()
         self.run_of_show.start()
+        self.follow_up_sweep.start()
 
     async def stop(self) -> None:
+        await self.follow_up_sweep.stop()
         await self.run_of_show.stop()
         await self.housekeeping.stop()
 
@@ -216,6 +221,7 @@ async def bootstrap(
         themes=settings.themes,
         matching=settings.matching,
         rounds=settings.rounds,
+        follow_ups=settings.follow_ups,
     )
     conversation = Conversation(UnitOfWork(database), services)
     reminders.register(conversation.commands)
@@ -227,13 +233,17 @@ async def bootstrap(
     interests.register(conversation)
     matches.register(conversation.commands, conversation.callbacks)
     rounds.register(conversation.commands, conversation.callbacks)
+    follow_up_answers.register(conversation.callbacks)
     run_of_show = RunOfShow(
         database,
         services,
         settings.reminders,
         prompts=prompt_sender(event_id, settings.default_locale, services.catalogs),
     )
-    return App(settings, database, services, conversation, housekeeping, run_of_show)
+    follow_up_sweep = FollowUpSweep(database, services)
+    return App(
+        settings, database, services, conversation, housekeeping, run_of_show, follow_up_sweep
+    )
 
 
 async def seed_collectivities(database: Database, settings: Settings) -> None:

@@ -28,6 +28,7 @@ from domain.agenda import Agenda, AgendaInvalid, Problem, moved_to
 from domain.agenda import check as check_agenda
 from domain.agenda import load as load_agenda
 from domain.durations import format_duration, parse_duration
+from domain.follow_ups import FollowUpRules
 from domain.settings import (
     LONGEST_ROUND_MINUTES,
     EventSettings,
@@ -93,6 +94,8 @@ class Settings:
     matching: MatchingSettings = field(default_factory=MatchingSettings)
     rounds: RoundSettings = field(default_factory=RoundSettings)
     """The speed-networking rounds' default length and warning ([rounds])."""
+    follow_ups: FollowUpRules = field(default_factory=FollowUpRules)
+    """When each commitment is followed up ([follow_ups])."""
     delivery_rate_per_second: int = 30
     """Messages per second for the whole bot, replies and bulk together ([delivery])."""
     delivery_per_chat_per_second: float | None = 1.0
@@ -184,6 +187,15 @@ SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
     "registration": {"draft_expiry_days": int},
     "matching": {"suggestions": int},
     "rounds": {"minutes": int, "warning_minutes": int},
+    "follow_ups": {
+        "after_days": int,
+        "halfway": bool,
+        "before_days": int,
+        "on_deadline": bool,
+        "every_days": int,
+        "at_most": int,
+        "hour": int,
+    },
     "delivery": {
         "rate_per_second": int,
         "per_chat_per_second": (int, float),
@@ -324,6 +336,7 @@ def _settings(
         registration=_registration(raw),
         matching=_matching(raw),
         rounds=_rounds(raw),
+        follow_ups=_follow_ups(raw),
         delivery_rate_per_second=_delivery_rate(raw),
         delivery_per_chat_per_second=_per_chat_rate(raw),
         delivery_per_chat_burst=_per_chat_burst(raw),
@@ -591,6 +604,24 @@ def _rounds(raw: dict[str, Any]) -> RoundSettings:
             "rounds.warning_minutes: must be 0 (no warning) or more, and less than rounds.minutes"
         )
     return RoundSettings(minutes=minutes, warning_minutes=warning)
+
+
+FOLLOW_UP_RANGES = {
+    "after_days": (1, 365),
+    "before_days": (0, 365),
+    "every_days": (0, 365),
+    "at_most": (0, 50),
+    "hour": (0, 23),
+}
+
+
+def _follow_ups(raw: dict[str, Any]) -> FollowUpRules:
+    section = raw.get("follow_ups", {})
+    for key, (low, high) in FOLLOW_UP_RANGES.items():
+        value = section.get(key, getattr(FollowUpRules, key))
+        if not low <= value <= high:
+            raise ConfigError(f"follow_ups.{key}: must be between {low} and {high}")
+    return FollowUpRules(**section)
 
 
 def _delivery_rate(raw: dict[str, Any]) -> int:

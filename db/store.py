@@ -21,6 +21,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from db.directory import Directory
 from db.follow_ups import FollowUps
+from db.following import Following
 from db.match_requests import Requests
 from db.models import (
     ChannelAccount,
@@ -330,6 +331,7 @@ class Store:
     live: Live
     networking: Networking
     follow_ups: FollowUps
+    following: Following
     requests: Requests
     rounds: Rounds
 
@@ -359,6 +361,7 @@ class UnitOfWork:
                 live=Live(session),
                 networking=Networking(session),
                 follow_ups=FollowUps(session),
+                following=Following(session),
                 requests=Requests(session),
                 rounds=Rounds(session),
             )

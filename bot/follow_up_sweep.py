@@ -1,0 +1,122 @@
+"""The follow-ups of commitments, sent when due, for as long as the bot runs.
+
+**Every sweep** (``SWEEP_S``, and at the next follow-up's time) takes the pending
+follow-ups whose time has come (locked on PostgreSQL: two processes never take the same
+one). A follow-up whose commitment was closed meanwhile is cancelled; any other becomes
+one bulk outbox row per reachable channel account of its owner, in that account's
+language, keyed ``followup:<follow-up id>:<account id>``, and is marked sent, in the
+same unit of work: a crash or a restart repeats nothing and loses nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.sweeps import Sweeps
+from db.following import CANCELLED, SENT, Following
+from db.models import CLOSED_STATUSES, Commitment, FollowUp, as_utc
+from db.outbox import BULK, Outbox
+from db.session import Database
+from handlers.context import Services
+from handlers.follow_up_messages import follow_up_content
+from handlers.messages import check, from_content
+
+log = logging.getLogger("tawasul.follow_ups")
+SWEEP_S = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class Swept:
+    sent: int = 0
+    """Follow-ups sent (whatever their number of accounts)."""
+    rows: int = 0
+    """Outbox rows written."""
+    cancelled: int = 0
+
+
+class FollowUpSweep:
+    """Sends the follow-ups that are due; ``run_once`` is one sweep."""
+
+    def __init__(self, database: Database, services: Services, *, sweep_s: float = SWEEP_S):
+        self.database = database
+        self.services = services
+        self.sweep_s = sweep_s
+        self._scheduler: Sweeps | None = None
+
+    async def run_once(self) -> Swept:
+        now = self.services.clock()
+        sent = rows = cancelled = 0
+        async with self.database.unit_of_work() as session:
+            following, outbox = Following(session), Outbox(session)
+            for follow_up, commitment in await following.due(self.services.event_id, now):
+                if commitment.status in CLOSED_STATUSES:
+                    await following.finish(follow_up, CANCELLED, now)
+                    cancelled += 1
+                    continue
+                written = await self._send(following, outbox, follow_up, commitment, now)
+                await following.finish(follow_up, SENT, now)
+                sent += 1
+                rows += written
+                log.info("follow-up %s sent to %s accounts", follow_up.id, written)
+        return Swept(sent, rows, cancelled)
+
+    async def _send(
+        self,
+        following: Following,
+        outbox: Outbox,
+        follow_up: FollowUp,
+        commitment: Commitment,
+        now: datetime,
+    ) -> int:
+        services = self.services
+        participant = await following.participant(commitment.participant_id)
+        if participant is None:
+            return 0
+        written = 0
+        for account in await following.reachable_accounts(participant.id):
+            tr = services.catalogs.translator(account.locale or services.default_locale)
+            content = follow_up_content(tr, follow_up.id, commitment, participant)
+            limits = services.channel_limits.get(account.channel)
+            if limits is not None:
+                check(from_content(content), limits)
+            await outbox.add(
+                account.id,
+                content,
+                key=f"followup:{follow_up.id}:{account.id}",
+                now=now,
+                lane=BULK,
+            )
+            written += 1
+        return written
+
+    async def next_fire(self) -> datetime | None:
+        async with self.database.unit_of_work() as session:
+            return await Following(session).next_due(self.services.event_id)
+
+    # running
+
+    def start(self) -> None:
+        """Sweep every ``sweep_s`` and at the next follow-up's time; call from a running loop."""
+        if self._scheduler is None:
+            self._scheduler = Sweeps(self._sweep, self.sweep_s, "follow_ups")
+
+    async def stop(self) -> None:
+        scheduler, self._scheduler = self._scheduler, None
+        if scheduler is not None:
+            scheduler.shutdown()
+
+    async def _sweep(self) -> None:
+        try:
+            await self.run_once()
+            await self._wake_at_next_fire()
+        except Exception:
+            log.exception("follow-up sweep failed")
+
+    async def _wake_at_next_fire(self) -> None:
+        if self._scheduler is None:
+            return
+        due = await self.next_fire()
+        if due is not None:
+            self._scheduler.wake_in((as_utc(due) - self.services.clock()).total_seconds())
