@@ -32,6 +32,7 @@ from handlers import (
     presence,
     prompts,
     reminders,
+    report,
     rounds,
     toolkit,
 )
@@ -227,6 +228,7 @@ async def bootstrap(
     interests.register(conversation)
     matches.register(conversation.commands, conversation.callbacks)
     rounds.register(conversation.commands, conversation.callbacks)
+    report.register(conversation.commands)
     run_of_show = RunOfShow(
         database,
         services,

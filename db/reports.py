@@ -328,3 +328,13 @@ async def summary(session: AsyncSession, event_id: int, today: date) -> Summary:
         dict(Counter(row.place.region_code for row in live)),
         {row.place.region_code: row.place for row in live},
     )
+
+
+class Reports:
+    """``store.reports``: what the chat's ``/report`` reads."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def summary(self, event_id: int, today: date) -> Summary:
+        return await summary(self.session, event_id, today)

@@ -34,6 +34,7 @@ from db.models import (
 from db.networking import Networking
 from db.outbox import Outbox
 from db.polls import Live
+from db.reports import Reports
 from db.rounds import Rounds
 from db.schedule import Schedule
 from db.session import Database
@@ -332,6 +333,7 @@ class Store:
     follow_ups: FollowUps
     requests: Requests
     rounds: Rounds
+    reports: Reports
 
 
 class UnitOfWork:
@@ -361,4 +363,5 @@ class UnitOfWork:
                 follow_ups=FollowUps(session),
                 requests=Requests(session),
                 rounds=Rounds(session),
+                reports=Reports(session),
             )

@@ -9,6 +9,7 @@ compared with the database.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import re
 import sqlite3
 from datetime import timedelta
@@ -23,9 +24,10 @@ from matplotlib.text import Text
 from openpyxl import load_workbook
 from sqlalchemy import select
 from test_broadcast_cli import populate
+from transcript import Person
 
 from bot import report_charts
-from bot.bootstrap import migrate
+from bot.bootstrap import bootstrap, migrate
 from bot.cli import main
 from bot.config import load_settings
 from db import reports
@@ -41,7 +43,10 @@ from db.models import (
     Participant,
 )
 from db.session import Database
+from domain.settings import Roles
+from locales.i18n import FSI, LRI, PDI
 
+BOSS = "800"
 THEME_AR = {"access_to_information": "الحق في الحصول على المعلومات"}
 
 
@@ -359,3 +364,48 @@ def test_the_arabic_chart_labels_are_joined_and_read_right_to_left():
         isolated = {char: laid_out(char)[0][1] for char in word}
         joined = dict(laid_out(word))
         assert any(joined[char] != isolated[char] for char in word), label  # letters joined
+
+
+def plain(text: str) -> str:
+    """Without the isolates the bot puts around numbers and Latin values."""
+    return text.translate({ord(mark): None for mark in (FSI, LRI, PDI)})
+
+
+@pytest.fixture
+async def organised(database, settings, clock):
+    roles = Roles(organisers=frozenset({f"telegram:{BOSS}"}))
+    app = await bootstrap(
+        dataclasses.replace(settings, roles=roles), database=database, clock=clock
+    )
+    await build(database, app.conversation.services.event_id, clock)
+    return app
+
+
+async def test_an_organiser_reads_where_the_event_stands_in_arabic(organised):
+    boss = Person(organised.conversation, BOSS)
+    await boss.begins("العربية")
+    await boss.says("/report")
+    text = plain(boss.text)
+    for fragment in (
+        "المسجلون: 6، الحاضرون: 2",
+        "الالتزامات: 4\n• لم تنطلق بعد: 1\n• قيد الإنجاز: 1\n• منجزة: 1\n• متعثرة: 1\n",
+        "• مسحوبة: 1\n",
+        "تجاوزت أجلها: 1، متعثرة: 1، تطلب الدعم: 1",
+        "حسب الجهة:\n• الشرق: 3\n• طنجة تطوان الحسيمة: 1\n",
+    ):
+        assert fragment in text, text
+    boss.does_not_see("Report")
+
+
+async def test_in_french_and_a_participant_is_refused(organised):
+    boss = Person(organised.conversation, BOSS)
+    await boss.begins("Français")
+    await boss.says("/report")
+    text = plain(boss.text)
+    assert "Inscrits\u202f: 6, présents\u202f: 2" in text
+    assert "Par région\u202f:\n• L'Oriental\u202f: 3\n" in text
+    sara = Person(organised.conversation, "1")
+    await sara.registers()
+    await sara.says("/report")
+    sara.sees("Sorry, the command /report is not available to you.")
+    sara.does_not_see("Registered:")
