@@ -6,8 +6,8 @@ second sheet with the two charts. The action plan («خطة عمل تعزيز ا
 groups the commitments (withdrawn ones left out) by theme, the network's axes, with an
 overview table of counts by theme and status and the two charts; an Arabic plan is right
 to left (section and paragraphs ``w:bidi``, runs ``w:rtl``, tables ``w:bidiVisual``).
-The action tables are written as raw WordprocessingML: python-docx's cell objects take
-minutes for ten thousand rows.
+The action tables are written as raw WordprocessingML: python-docx's cell objects cost
+about 0.65 ms a row of six cells, most of the 10 s budget for ten thousand actions.
 """
 
 from __future__ import annotations

@@ -104,7 +104,7 @@ async def build(database: Database, event_id: int, clock) -> dict[str, int]:
         )
         plan = [
             ("Amina", "access_to_information", "open", 90, ["C-OUJDA", "C-TANGER"], False),
-            ("Amina", "digital_services", "done", 30, [], False),
+            ("Amina", "digital_services", "done", -10, [], False),
             ("Bruno", "access_to_information", "blocked", 60, ["C-BERKANE"], True),
             ("Dalia", None, "in_progress", -5, [], False),
             ("Elias", "digital_services", "withdrawn", 30, [], False),
@@ -251,6 +251,9 @@ def test_the_arabic_plan_is_right_to_left_and_counts_what_the_database_holds(run
     texts = [p for p in doc.paragraphs if p.text.strip()]
     assert all(p._p.pPr is not None and p._p.pPr.find(qn("w:bidi")) is not None for p in texts)
     assert all(t._tbl.tblPr.find(qn("w:bidiVisual")) is not None for t in doc.tables)
+    cells = [p for t in doc.tables for row in t.rows for cell in row.cells for p in cell.paragraphs]
+    assert all(p._p.pPr is not None and p._p.pPr.find(qn("w:bidi")) is not None for p in cells)
+    assert all(r.font.rtl for p in cells for r in p.runs)
     overview, *axes = doc.tables
     live = {k: n for k, n in statuses(event).items() if k != "withdrawn"}
     total = overview.rows[-1].cells
