@@ -18,7 +18,7 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -307,7 +307,7 @@ def plan(rows: Sequence[CommitmentRow], w: Words, taxonomy: Taxonomy, settings: 
         w("plan_title"),
         [
             f"{event.name.get(w.language)} — {event.place.get(w.language)} — {event.date:%Y-%m-%d}",
-            f"{w('generated')} {date.today():%Y-%m-%d}",
+            f"{w('generated')} {datetime.now(w.zone):%Y-%m-%d}",
         ],
         [status_word(status, w.language) for status in PLAN_STATUSES],
         overview,

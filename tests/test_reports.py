@@ -330,6 +330,29 @@ async def test_the_summary_counts(database, settings, clock):
     assert (found.overdue, found.blocked, found.needs_help) == (1, 1, 1)
     assert sum(found.by_region.values()) == 4
     assert [len(row.partners) for row in rows] == [2, 0, 1, 0, 0]
+    assert [row.follow_ups_sent for row in rows] == [2, 0, 0, 0, 0]
+    async with database.unit_of_work() as session:
+        people = await reports.participants(session, event_id)
+        profiles = await reports.interests(session, event_id)
+        requests = await reports.matches(session, event_id)
+    assert len(people) == 6 and sum(row.checked_in_at is not None for row in people) == 2
+    assert [row.offers for row in profiles] == [("access_to_information",), ("digital_services",)]
+    assert [(r.status, r.requester_met, r.requested_met) for r in requests] == [
+        ("accepted", True, None)
+    ]
+
+
+def test_an_event_without_commitments_has_an_empty_plan(tmp_path, monkeypatch, capsys):
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("TAWASUL_DATABASE_URL", url)
+    assert main(["report", "plan", "--format", "docx", "--lang", "fr", "-o", "p.docx"]) == 0
+    assert main(["report", "commitments", "--format", "xlsx", "-o", "c.xlsx"]) == 0
+    assert "0 actions in 0 axes" in capsys.readouterr().out
+    doc = Document(tmp_path / "p.docx")
+    assert len(doc.tables) == 1 and len(doc.inline_shapes) == 0
+    assert [cell.text for cell in doc.tables[0].rows[-1].cells][-1] == "0"
+    assert len(sheet_rows(tmp_path / "c.xlsx")) == 1  # the header
 
 
 ARABIC = re.compile(r"[\u0600-\u06ff]")
