@@ -63,7 +63,7 @@ def by_theme_and_status(
     axes.invert_yaxis()
     axes.set_title(word("by_theme_and_status", language))
     axes.set_xlabel(word("count", language))
-    axes.legend(loc="lower right", fontsize="small")
+    axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize="small")
     return figure
 
 
