@@ -34,6 +34,7 @@ from handlers import (
     presence,
     prompts,
     reminders,
+    report,
     rounds,
     toolkit,
 )
@@ -234,6 +235,7 @@ async def bootstrap(
     matches.register(conversation.commands, conversation.callbacks)
     rounds.register(conversation.commands, conversation.callbacks)
     follow_up_answers.register(conversation.callbacks)
+    report.register(conversation.commands)
     run_of_show = RunOfShow(
         database,
         services,

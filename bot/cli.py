@@ -176,6 +176,13 @@ other (/matches), and a request to connect between them is no longer active.
 Participants are named by id: list --participants prints the id, name and collectivity
 of everyone registered (personal data: for organisers only)."""
 
+REPORT_DESCRIPTION = """\
+The organisers' reports, in Arabic or French (--lang, default ar): participants,
+interests, matches (requests to connect and the "did you meet?" answers) and commitments
+as CSV or XLSX; the network action plan («خطة عمل تعزيز التشبيك داخل الشبكة») as a Word
+document or Markdown, grouped by theme, with an overview table and charts. They hold
+personal data: for organisers only. A path that cannot be written is exit code 2."""
+
 UNREACHABLE_DESCRIPTION = """\
 List the registered participants whose channel said they blocked the bot (broadcasts
 leave them out; writing to the bot again makes them reachable), longest unreachable
@@ -386,6 +393,19 @@ def _parser() -> argparse.ArgumentParser:
     listed.add_argument(
         "--participants", action="store_true", help="print the registered participants' ids"
     )
+    report = command(commands, "report", "write an organisers' report", REPORT_DESCRIPTION)
+    report_kinds = report.add_subparsers(dest="kind", required=True, metavar="KIND")
+    for kind, formats, summary in (
+        ("participants", ("csv", "xlsx"), "everyone registered, with contacts and presence"),
+        ("interests", ("csv", "xlsx"), "what each offers and seeks"),
+        ("matches", ("csv", "xlsx"), 'the requests to connect and the "did you meet?" answers'),
+        ("commitments", ("csv", "xlsx"), "every commitment and where it stands"),
+        ("plan", ("docx", "md"), "the network action plan, by theme"),
+    ):
+        one = command(report_kinds, kind, summary, REPORT_DESCRIPTION)
+        one.add_argument("--format", choices=formats, required=True)
+        one.add_argument("--lang", choices=("ar", "fr"), default="ar", help="default: ar")
+        one.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
     return parser
 
 
@@ -489,6 +509,12 @@ def _dispatch(arguments: argparse.Namespace) -> int:
                 return asyncio.run(matches_cli.listing(settings, arguments.participants))
             block = arguments.action == "block"
             return asyncio.run(matches_cli.change(settings, arguments.ids, block=block))
+        case "report":
+            from bot.reports import report
+
+            return asyncio.run(
+                report(settings, arguments.kind, arguments.format, arguments.lang, arguments.output)
+            )
         case "explain" if arguments.action == "themes":
             return _explain_themes(settings, arguments.text)
         case "explain" if arguments.action == "date":

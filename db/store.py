@@ -35,6 +35,7 @@ from db.models import (
 from db.networking import Networking
 from db.outbox import Outbox
 from db.polls import Live
+from db.reports import Reports
 from db.rounds import Rounds
 from db.schedule import Schedule
 from db.session import Database
@@ -334,6 +335,7 @@ class Store:
     following: Following
     requests: Requests
     rounds: Rounds
+    reports: Reports
 
 
 class UnitOfWork:
@@ -364,4 +366,5 @@ class UnitOfWork:
                 following=Following(session),
                 requests=Requests(session),
                 rounds=Rounds(session),
+                reports=Reports(session),
             )

@@ -48,7 +48,7 @@ async def staffed(database, settings, clock):
     commands = app.conversation.commands
     # Translated msgids of the core, so the menus read well in every language.
     commands.register(CommandSpec("huddle", N_("Stop the current step"), FACILITATOR, handler("r")))
-    commands.register(CommandSpec("report", N_("Show my profile"), ORGANISER, handler("b")))
+    commands.register(CommandSpec("ledger", N_("Show my profile"), ORGANISER, handler("b")))
     return app
 
 
@@ -57,16 +57,16 @@ async def test_help_shows_each_person_only_what_they_may_use(staffed):
     await amina.says("/help")
     amina.sees("/start", "/delete_me")
     amina.does_not_see("/huddle")
-    amina.does_not_see("/report")
+    amina.does_not_see("/ledger")
 
     facilitator = Person(staffed.conversation, FACILITATOR_ID)
     await facilitator.says("/help")
     facilitator.sees("/start", "/huddle")
-    facilitator.does_not_see("/report")
+    facilitator.does_not_see("/ledger")
 
     organiser = Person(staffed.conversation, ORGANISER_ID)
     await organiser.says("/help")
-    organiser.sees("/start", "/huddle", "/report")
+    organiser.sees("/start", "/huddle", "/ledger")
 
 
 async def test_a_participant_is_refused_a_facilitator_command_in_their_language(staffed):
@@ -78,9 +78,9 @@ async def test_a_participant_is_refused_a_facilitator_command_in_their_language(
 
     ali = Person(staffed.conversation, "904")
     await ali.begins("Français")
-    await ali.says("/report")
+    await ali.says("/ledger")
     assert staffed.used == []
-    ali.sees("la commande /report ne vous est pas accessible", "Quels sont vos nom et prénom")
+    ali.sees("la commande /ledger ne vous est pas accessible", "Quels sont vos nom et prénom")
 
 
 async def test_a_facilitator_command_runs_for_a_facilitator_then_the_question_comes_again(staffed):
@@ -89,7 +89,7 @@ async def test_a_facilitator_command_runs_for_a_facilitator_then_the_question_co
     await facilitator.says("/huddle 2")
     assert staffed.used == [("r", FACILITATOR_ID, "2")]
     facilitator.sees("r done", "What is your full name?")
-    await facilitator.says("/report")
+    await facilitator.says("/ledger")
     facilitator.sees("not available to you", "What is your full name?")
     assert staffed.used == [("r", FACILITATOR_ID, "2")]
 
@@ -97,7 +97,7 @@ async def test_a_facilitator_command_runs_for_a_facilitator_then_the_question_co
 async def test_an_organiser_may_use_the_facilitator_commands_too(staffed):
     boss = Person(staffed.conversation, "boss", channel="console")
     await boss.says("/huddle")
-    await boss.says("/report")
+    await boss.says("/ledger")
     assert [use[0] for use in staffed.used] == ["r", "b"]
 
 
@@ -111,7 +111,7 @@ async def test_the_menus_per_role_and_the_telegram_chats_that_get_them(staffed):
     assert names[FACILITATOR] == [*core, "reminders", "here", *live, *networking, "huddle"]
     assert names[ORGANISER] == [
         *core,
-        *("reminders", "here", *live, *networking, "huddle", "report"),
+        *("reminders", "here", *live, *networking, "report", "huddle", "ledger"),
     ]
     assert menus[PARTICIPANT][None] == menus[PARTICIPANT]["ar"], "the default language's"
     assert dict(menus[FACILITATOR]["fr"])["huddle"] == "Arrêter l'étape en cours"
