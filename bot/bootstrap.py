@@ -25,6 +25,7 @@ from db.models import Event, InboundUpdate
 from db.session import Database
 from db.store import UnitOfWork
 from handlers import (
+    commitments,
     compose,
     interests,
     matches,
@@ -225,6 +226,7 @@ async def bootstrap(
     compose.register(conversation.commands)
     toolkit.register(conversation.commands, conversation.callbacks)
     interests.register(conversation)
+    commitments.register(conversation)
     matches.register(conversation.commands, conversation.callbacks)
     rounds.register(conversation.commands, conversation.callbacks)
     run_of_show = RunOfShow(

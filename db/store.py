@@ -19,6 +19,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
+from db.commitments import Commitments
 from db.directory import Directory
 from db.follow_ups import FollowUps
 from db.match_requests import Requests
@@ -332,6 +333,7 @@ class Store:
     follow_ups: FollowUps
     requests: Requests
     rounds: Rounds
+    commitments: Commitments
 
 
 class UnitOfWork:
@@ -347,6 +349,7 @@ class UnitOfWork:
     @contextlib.asynccontextmanager
     async def __call__(self) -> AsyncIterator[Store]:
         async with self.database.unit_of_work() as session:
+            follow_ups = FollowUps(session)
             yield Store(
                 accounts=Accounts(session),
                 participants=Participants(session),
@@ -358,7 +361,8 @@ class UnitOfWork:
                 schedule=Schedule(session),
                 live=Live(session),
                 networking=Networking(session),
-                follow_ups=FollowUps(session),
+                follow_ups=follow_ups,
                 requests=Requests(session),
                 rounds=Rounds(session),
+                commitments=Commitments(session, follow_ups),
             )

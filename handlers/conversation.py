@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from db.store import Store
 from domain.arabic import normalise, strip_invisible, to_ascii_digits
-from handlers import agenda, compose, interests, questions, registration
+from handlers import agenda, commitments, compose, interests, questions, registration
 from handlers import state as state_shape
 from handlers.account import ERASE_FLOW, LANGUAGE_FLOW
 from handlers.commands import PARTICIPANT, Commands, CommandSpec, may_use
@@ -60,6 +60,7 @@ FLOWS: dict[str, Flow] = {
         questions.QUESTION_FLOW,
         compose.COMPOSE,
         interests.INTERESTS,
+        commitments.COMMIT,
     )
 }
 REGISTRATION_NAME = registration.REGISTRATION.name
@@ -69,6 +70,7 @@ SIDE_FLOWS = (
     questions.QUESTION_FLOW.name,
     compose.COMPOSE.name,
     interests.INTERESTS.name,
+    commitments.COMMIT.name,
 )
 
 
