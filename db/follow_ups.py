@@ -8,7 +8,7 @@ the new ones continue the commitment's sequence, so no key is ever used twice.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, update
@@ -75,7 +75,7 @@ class FollowUps:
             FollowUp(
                 commitment_id=commitment.id,
                 sequence=last + position,
-                due_at=send_time(day, timezone, rules),
+                due_at=send_time(day, timezone, rules).astimezone(UTC),
                 status="pending",
             )
             for position, day in enumerate(days, start=1)
