@@ -226,9 +226,9 @@ async def bootstrap(
     compose.register(conversation.commands)
     toolkit.register(conversation.commands, conversation.callbacks)
     interests.register(conversation)
-    commitments.register(conversation)
     matches.register(conversation.commands, conversation.callbacks)
     rounds.register(conversation.commands, conversation.callbacks)
+    commitments.register(conversation)
     run_of_show = RunOfShow(
         database,
         services,

@@ -291,7 +291,8 @@ def test_what_cannot_be_read_is_named_too():
         "or digit",
         "session 1: reminders must be true or false",
         "session b: ends: write the local time without an offset (times are in Africa/Casablanca)",
-        "session b, prompt p: kind 'vote' is not one of question, poll, card, checkin, interests",
+        "session b, prompt p: kind 'vote' is not one of question, poll, card, checkin, interests, "
+        "commit",
         "session b, prompt p: at 'soon': write an offset such as \"+5m\" or a time such as 14:35",
     ]
 
