@@ -252,6 +252,21 @@ async def test_partners_from_a_connection_a_round_and_a_search(app):
             .where(CommitmentPartner.commitment_id == commitment.id)
         )
     assert partners == 3
+    await sara.says("/commitments")
+    await sara.taps("Edit 1")
+    await sara.taps("Change the partners")
+    await sara.taps("No partner")
+    sara.sees("• Partners: none")
+    await sara.taps("Save")
+    sara.sees("Your commitment is updated.")
+    async with app.database.unit_of_work() as session:
+        left = await session.scalar(select(func.count()).select_from(CommitmentPartner))
+        notes = list(
+            await session.scalars(
+                select(CommitmentUpdate.note).where(CommitmentUpdate.source == "edited")
+            )
+        )
+    assert (left, notes) == (0, ["partners"])
 
 
 async def test_listed_edited_then_withdrawn(app, clock):
@@ -370,5 +385,15 @@ async def test_the_facilitators_prompt_opens_commit(app):
     assert (button.key, button.label) == (f"commit:{created.id}", "Make a commitment")
     await sara.taps_key(button.key)
     sara.sees("What will you do to strengthen networking within the network?")
-    await sara.taps_key("commit:999")
-    sara.sees("That button is no longer active.")
+    await sara.says("/cancel")
+    async with app.database.unit_of_work() as session:
+        plain = await broadcasts.write(
+            session,
+            app.services.event_id,
+            broadcasts.parse_audience("all"),
+            {broadcasts.DEFAULT: "Welcome"},
+            app.services.clock(),
+        )
+    for stale in (f"commit:{plain.id}", "commit:999"):  # a plain message opens nothing
+        await sara.taps_key(stale)
+        sara.sees("That button is no longer active.")
