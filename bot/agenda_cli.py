@@ -43,6 +43,7 @@ KIND_NAMES = {
     PromptKind.CARD: N_("Card"),
     PromptKind.CHECKIN: N_("Check-in"),
     PromptKind.INTERESTS: N_("Interests button"),
+    PromptKind.COMMIT: N_("Commitment button"),
 }
 AUDIENCE_NAMES = {
     Audience.ALL: N_("to everyone registered"),

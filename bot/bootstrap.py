@@ -26,6 +26,7 @@ from db.models import Event, InboundUpdate
 from db.session import Database
 from db.store import UnitOfWork
 from handlers import (
+    commitments,
     compose,
     follow_up_answers,
     interests,
@@ -236,6 +237,7 @@ async def bootstrap(
     rounds.register(conversation.commands, conversation.callbacks)
     follow_up_answers.register(conversation.callbacks)
     report.register(conversation.commands)
+    commitments.register(conversation)
     run_of_show = RunOfShow(
         database,
         services,

@@ -152,6 +152,7 @@ PROMPT_KINDS = {
     PromptKind.POLL: broadcasts.POLL,
     PromptKind.CHECKIN: broadcasts.CHECKIN,
     PromptKind.INTERESTS: broadcasts.INTERESTS,
+    PromptKind.COMMIT: broadcasts.COMMIT,
 }
 
 

@@ -26,9 +26,9 @@ one button, ``ask:<id>``, that opens a short side flow taking one sentence. Each
 maps a locale (or ``default``) to its label, as the texts do; a check-in's and a
 question's button are labelled from the catalogs when no label is given.
 
-An ``interests`` broadcast is stored as a ``message`` (the kinds are a constraint of the
-schema) whose one button, ``interests:<id>``, opens the interests flow: its option names
-the namespace it opens under :data:`OPENS`.
+An ``interests`` (or ``commit``) broadcast is stored as a ``message`` (the kinds are a
+constraint of the schema) whose one button, ``interests:<id>`` (``commit:<id>``), opens the
+interests flow (/commit): its option names the namespace it opens under :data:`OPENS`.
 """
 
 from __future__ import annotations
@@ -69,6 +69,10 @@ AUDIENCE_FORMS = (
 MESSAGE, POLL, QUESTION, CHECKIN = "message", "poll", "question", "checkin"
 INTERESTS = "interests"
 """Written as a ``message`` with one button keyed ``interests:<id>``; never a stored kind."""
+COMMIT = "commit"
+"""The same, with one button keyed ``commit:<id>`` that opens /commit."""
+OPENERS = (INTERESTS, COMMIT)
+"""The kinds written as a ``message`` whose one button opens the flow of that name."""
 OPENS = "opens"
 """In a message's one option: the callback namespace its button opens."""
 ANSWERABLE = (POLL, QUESTION, CHECKIN)
@@ -79,6 +83,7 @@ BUTTON_LABELS = {
     CHECKIN: N_("I am here"),
     QUESTION: N_("Answer"),
     INTERESTS: N_("Give my interests"),
+    COMMIT: N_("Make a commitment"),
 }
 """The one button of a check-in and of an open question, when no label is given."""
 LABEL_LOCALES = ("ar", "fr", "en")
@@ -322,10 +327,10 @@ def check_options(
     kind: str, options: list[dict[str, str]] | None, catalogs: Catalogs | None = None
 ) -> list[dict[str, str]] | None:
     """The options a broadcast of ``kind`` carries, checked; default labels filled in."""
-    if kind == INTERESTS:
+    if kind in OPENERS:
         if options and len(options) != 1:
-            raise BadOptions("an interests prompt has one button")
-        return [{**(options[0] if options else button_label(kind, catalogs)), OPENS: INTERESTS}]
+            raise BadOptions(f"a prompt of kind {kind} has one button")
+        return [{**(options[0] if options else button_label(kind, catalogs)), OPENS: kind}]
     if kind == MESSAGE:
         if options:
             raise BadOptions("a plain message carries no options")
@@ -379,7 +384,7 @@ async def write(
         audience=str(audience),
         texts=texts,
         recipients=len(found),
-        kind=MESSAGE if kind == INTERESTS else kind,
+        kind=MESSAGE if kind in OPENERS else kind,
         options=options,
         due_at=due_at,
         sent_by=sent_by,

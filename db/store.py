@@ -19,6 +19,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
+from db.commitments import Commitments
 from db.directory import Directory
 from db.follow_ups import FollowUps
 from db.following import Following
@@ -336,6 +337,7 @@ class Store:
     requests: Requests
     rounds: Rounds
     reports: Reports
+    commitments: Commitments
 
 
 class UnitOfWork:
@@ -351,6 +353,7 @@ class UnitOfWork:
     @contextlib.asynccontextmanager
     async def __call__(self) -> AsyncIterator[Store]:
         async with self.database.unit_of_work() as session:
+            follow_ups = FollowUps(session)
             yield Store(
                 accounts=Accounts(session),
                 participants=Participants(session),
@@ -362,9 +365,10 @@ class UnitOfWork:
                 schedule=Schedule(session),
                 live=Live(session),
                 networking=Networking(session),
-                follow_ups=FollowUps(session),
+                follow_ups=follow_ups,
                 following=Following(session),
                 requests=Requests(session),
                 rounds=Rounds(session),
                 reports=Reports(session),
+                commitments=Commitments(session, follow_ups),
             )

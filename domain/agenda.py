@@ -30,7 +30,8 @@ TOML, one dotted key per language (``title.ar = "…"``)::
                                       # checkin: one button, its one option, that checks
                                       # the person in (who tapped it are "present");
                                       # interests: one button that opens /interests (its
-                                      # label an optional one option)
+                                      # label an optional one option);
+                                      # commit: one button that opens /commit, the same way
     audience = "present"              # all: everyone registered; present: those checked in
                                       # (default: present; a check-in goes to all)
     text = { ar = "…", fr = "…", en = "…" }
@@ -88,6 +89,7 @@ class PromptKind(StrEnum):
     CARD = "card"
     CHECKIN = "checkin"
     INTERESTS = "interests"
+    COMMIT = "commit"
 
 
 class Audience(StrEnum):
@@ -688,6 +690,10 @@ def _check_prompt(where: str, session: Session, prompt: Prompt) -> list[Problem]
         case PromptKind.INTERESTS if count > 1:
             problems.append(
                 Problem(where, f"an interests prompt has one button, its label, not {count}")
+            )
+        case PromptKind.COMMIT if count > 1:
+            problems.append(
+                Problem(where, f"a commit prompt has one button, its label, not {count}")
             )
         case PromptKind.QUESTION | PromptKind.CARD if count:
             problems.append(

@@ -25,7 +25,15 @@ from dataclasses import dataclass
 
 from db.store import Store
 from domain.arabic import normalise, strip_invisible, to_ascii_digits
-from handlers import agenda, compose, follow_up_answers, interests, questions, registration
+from handlers import (
+    agenda,
+    commitments,
+    compose,
+    follow_up_answers,
+    interests,
+    questions,
+    registration,
+)
 from handlers import state as state_shape
 from handlers.account import ERASE_FLOW, LANGUAGE_FLOW
 from handlers.commands import PARTICIPANT, Commands, CommandSpec, may_use
@@ -61,6 +69,7 @@ FLOWS: dict[str, Flow] = {
         compose.COMPOSE,
         interests.INTERESTS,
         follow_up_answers.NOTE_FLOW,
+        commitments.COMMIT,
     )
 }
 REGISTRATION_NAME = registration.REGISTRATION.name
@@ -71,6 +80,7 @@ SIDE_FLOWS = (
     compose.COMPOSE.name,
     interests.INTERESTS.name,
     follow_up_answers.NOTE_FLOW.name,
+    commitments.COMMIT.name,
 )
 
 

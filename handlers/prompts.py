@@ -28,6 +28,7 @@ KIND_NAMES = {
     "card": N_("message"),
     "checkin": N_("check-in"),
     "interests": N_("interests button"),
+    "commit": N_("commitment button"),
 }
 
 

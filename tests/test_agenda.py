@@ -92,7 +92,7 @@ def test_the_shipped_agenda_carries_the_prompts_of_the_run_of_show():
     assert due["theme"][1] is PromptKind.POLL
     assert due["round-1"][0] == "15:40" and due["round-3"][0] == "16:00"
     assert due["table-idea"] == ("16:50", PromptKind.QUESTION)
-    assert due["commitment"][1] is PromptKind.QUESTION
+    assert due["commitment"][1] is PromptKind.COMMIT
     assert due["feedback"] == ("17:22", PromptKind.POLL)
     checkin = agenda.session("welcome").prompts[0]
     assert checkin.audience is Audience.ALL and checkin.options[0].ar == "تأكيد الحضور"
@@ -291,7 +291,8 @@ def test_what_cannot_be_read_is_named_too():
         "or digit",
         "session 1: reminders must be true or false",
         "session b: ends: write the local time without an offset (times are in Africa/Casablanca)",
-        "session b, prompt p: kind 'vote' is not one of question, poll, card, checkin, interests",
+        "session b, prompt p: kind 'vote' is not one of question, poll, card, checkin, interests, "
+        "commit",
         "session b, prompt p: at 'soon': write an offset such as \"+5m\" or a time such as 14:35",
     ]
 

@@ -106,8 +106,11 @@ async def test_the_menus_per_role_and_the_telegram_chats_that_get_them(staffed):
     names = {role: [name for name, _ in menus[role]["en"]] for role in menus}
     core = [name for name, _ in (*CORE_COMMANDS, *AGENDA_COMMANDS)]
     live = ["present", "poll", "broadcasts", "prompt", "broadcast"]
-    assert names[PARTICIPANT] == [*core, "reminders", "here", "toolkit", "interests", "matches"]
-    networking = ["toolkit", "interests", "matches", "round", "rounds"]
+    assert names[PARTICIPANT] == [
+        *core,
+        *("reminders", "here", "toolkit", "interests", "matches", "commit", "commitments"),
+    ]
+    networking = ["toolkit", "interests", "matches", "round", "rounds", "commit", "commitments"]
     assert names[FACILITATOR] == [*core, "reminders", "here", *live, *networking, "huddle"]
     assert names[ORGANISER] == [
         *core,
@@ -137,6 +140,8 @@ async def test_the_core_commands_come_from_the_registry(app):
         "/toolkit",
         "/interests",
         "/matches",
+        "/commit",
+        "/commitments",
     ]
 
 
