@@ -235,9 +235,9 @@ async def bootstrap(
     interests.register(conversation)
     matches.register(conversation.commands, conversation.callbacks)
     rounds.register(conversation.commands, conversation.callbacks)
+    commitments.register(conversation)
     follow_up_answers.register(conversation.callbacks)
     report.register(conversation.commands)
-    commitments.register(conversation)
     run_of_show = RunOfShow(
         database,
         services,
