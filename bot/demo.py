@@ -368,6 +368,7 @@ async def _workshop(app, room: Workshop, participants: int) -> Summary:
         language = languages[(number - 1) % 3] if number <= 3 else rng.choice(languages)
         name = f"{rng.choice(FIRST_NAMES[language])} {rng.choice(LAST_NAMES[language])}"
         person = Person(str(number), language, name)
+        room.clock.advance(seconds=30)
         if await room.register(person, rng.choice(places)):
             room.people.append(person)
             await room.taps(person, "later")

@@ -69,6 +69,9 @@ def test_a_workshop_of_twelve_writes_every_report(tawasul, tmp_path):
     assert len(by_status) >= 2, "the follow-ups' answers moved some commitments on"
     assert data_rows(folder / "commitments.xlsx") == commitments
     assert data_rows(folder / "participants.xlsx") == 12
+    sheet = load_workbook(folder / "participants.xlsx").worksheets[0]
+    languages = {row[8] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert languages == {"ar", "fr", "en"}, "registered in the three languages"
     assert data_rows(folder / "interests.xlsx") == 12, "everyone gave their interests"
     requests = number(r"requests to connect: (\d+)", out)
     assert number(r"accepted: (\d+)", out) > 0
