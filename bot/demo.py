@@ -13,6 +13,7 @@ import asyncio
 import dataclasses
 import itertools
 import random
+import sys
 import tempfile
 import time
 from collections import Counter
@@ -126,7 +127,7 @@ class DemoClock:
 
     async def sleep(self, seconds: float) -> None:
         await asyncio.sleep(0)
-        self.current = max(self.current, self.current + timedelta(seconds=max(seconds, 0)))
+        self.current += timedelta(seconds=max(seconds, 0))
 
 
 class Recorder:
@@ -467,8 +468,6 @@ def default_folder(now: datetime) -> Path:
 async def demo(settings: Settings, participants: int, folder: Path | None, seed: int) -> int:
     """Check the folder, simulate, write, print; a folder that cannot be made is one line,
     exit code 2."""
-    import sys
-
     folder = folder or default_folder(datetime.now())
     try:
         folder.mkdir(parents=True, exist_ok=True)
