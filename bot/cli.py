@@ -183,6 +183,15 @@ as CSV or XLSX; the network action plan («خطة عمل تعزيز التشبي
 document or Markdown, grouped by theme, with an overview table and charts. They hold
 personal data: for organisers only. A path that cannot be written is exit code 2."""
 
+DEMO_DESCRIPTION = """\
+Simulate a whole workshop on a throwaway SQLite database (in a temporary folder), through
+the real conversation flows: registrations in Arabic, French and English, check-ins,
+interests, three speed-networking rounds, requests to connect, commitments, then months
+of follow-ups answered on a simulated clock. Then write every report (participants,
+interests, matches, commitments as XLSX, in Arabic) and the action plan (Word, Arabic and
+French) into the folder, and print a summary and where. Nothing is sent: no channel
+starts, the configured database is not touched. The same --seed gives the same workshop."""
+
 UNREACHABLE_DESCRIPTION = """\
 List the registered participants whose channel said they blocked the bot (broadcasts
 leave them out; writing to the bot again makes them reachable), longest unreachable
@@ -209,6 +218,17 @@ def _day(value: str) -> date:
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
             return date.fromisoformat(value)
     raise argparse.ArgumentTypeError(f"{value!r} is not a day written YYYY-MM-DD")
+
+
+MIN_DEMO, MAX_DEMO = 4, 500
+
+
+def _participants(value: str) -> int:
+    if not (value.isascii() and value.isdigit()) or not MIN_DEMO <= int(value) <= MAX_DEMO:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a number of participants from {MIN_DEMO} to {MAX_DEMO}"
+        )
+    return int(value)
 
 
 def _version() -> str:
@@ -393,6 +413,24 @@ def _parser() -> argparse.ArgumentParser:
     listed.add_argument(
         "--participants", action="store_true", help="print the registered participants' ids"
     )
+    demo = command(
+        commands, "demo", "simulate a whole workshop and write its reports", DEMO_DESCRIPTION
+    )
+    demo.add_argument(
+        "--participants",
+        type=_participants,
+        default=60,
+        metavar="N",
+        help=f"how many people register ({MIN_DEMO} to {MAX_DEMO}; default: 60)",
+    )
+    demo.add_argument("--seed", type=int, default=1, help="the simulation's seed (default: 1)")
+    demo.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="FOLDER",
+        help="where to write (default: a new tawasul-demo-YYYYmmdd-HHMMSS folder here)",
+    )
     report = command(commands, "report", "write an organisers' report", REPORT_DESCRIPTION)
     report_kinds = report.add_subparsers(dest="kind", required=True, metavar="KIND")
     for kind, formats, summary in (
@@ -514,6 +552,12 @@ def _dispatch(arguments: argparse.Namespace) -> int:
 
             return asyncio.run(
                 report(settings, arguments.kind, arguments.format, arguments.lang, arguments.output)
+            )
+        case "demo":
+            from bot.demo import demo
+
+            return asyncio.run(
+                demo(settings, arguments.participants, arguments.output, arguments.seed)
             )
         case "explain" if arguments.action == "themes":
             return _explain_themes(settings, arguments.text)
