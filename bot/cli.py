@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import gc
 import logging
+import os
 import re
 import signal
 import sys
@@ -452,6 +453,17 @@ def _say(message: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        code = _main(argv)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader of the output went away (``| head``): stop writing, quietly.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+    return code
+
+
+def _main(argv: list[str] | None) -> int:
     arguments = _parser().parse_args(argv)
     from bot.channels.telegram import TelegramRejected, TelegramUnavailable
     from db.session import DatabaseMisconfigured, DatabaseUnavailable

@@ -275,3 +275,18 @@ def test_a_rejected_import_lists_each_row_then_one_summary(tmp_path):
     assert lines[-1] == f"{bad}: nothing imported (2 bad rows)"
     assert any(line.startswith(f"{bad}: line 2: kind 'villa'") for line in lines)
     assert any(line.startswith(f"{bad}: line 3: name_ar") for line in lines)
+
+
+def test_output_read_only_in_part_ends_quietly(tmp_path):
+    """``tawasul … | head -1``: the reader goes away; no traceback, no error line."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "explain", "date", "fin mars", "--today", "2024-11-13"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    process.stdout.close()
+    _, errors = process.communicate(timeout=60)
+    assert b"Traceback" not in errors and b"BrokenPipe" not in errors, errors.decode()
+    assert process.returncode == 0
