@@ -105,8 +105,12 @@ class App:
 
     def telegram_sender(self, token: str | None = None):
         from bot.channels.telegram_sender import TelegramSender
+        from bot.reports import ReportFiles
 
-        return TelegramSender(self._token(token), self.settings.telegram_api_base_url)
+        documents = ReportFiles(self.database, self.settings, self.services.event_id)
+        return TelegramSender(
+            self._token(token), self.settings.telegram_api_base_url, documents=documents
+        )
 
     def telegram_channel(self, delivery: Delivery, token: str | None = None, *, poll_timeout=10):
         from bot.channels.telegram import TelegramChannel

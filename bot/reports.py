@@ -435,24 +435,46 @@ def _writable(target: Path) -> str | None:
     return None
 
 
+async def rows_of(database, event_id: int, kind: str):
+    """The rows report ``kind`` is written from."""
+    from db import reports
+
+    async with database.unit_of_work() as session:
+        query = getattr(reports, "commitments" if kind == "plan" else kind)
+        return await query(session, event_id)
+
+
 async def read(settings: Settings, kind: str):
     """The rows of report ``kind`` from the configured database."""
     from bot.bootstrap import migrate, utc_now
-    from db import reports
     from db.session import Database
 
     database = Database(settings.database_url)
     try:
         event_id = await migrate(database, settings, utc_now())
-        async with database.unit_of_work() as session:
-            query = getattr(reports, "commitments" if kind == "plan" else kind)
-            return await query(session, event_id)
+        return await rows_of(database, event_id, kind)
     finally:
         await database.close()
 
 
-def write(settings: Settings, kind: str, fmt: str, language: str, target: Path, rows) -> str:
-    """Write the report; what to print about it."""
+class ReportFiles:
+    """Builds the file a message carries (a :class:`~handlers.messages.Document`) at send
+    time, from the database, with the writers ``tawasul report`` uses."""
+
+    def __init__(self, database, settings: Settings, event_id: int) -> None:
+        self.database = database
+        self.settings = settings
+        self.event_id = event_id
+
+    async def __call__(self, document) -> bytes:
+        rows = await rows_of(self.database, self.event_id, document.report)
+        buffer = io.BytesIO()
+        write(self.settings, document.report, document.format, document.language, buffer, rows)
+        return buffer.getvalue()
+
+
+def write(settings: Settings, kind: str, fmt: str, language: str, target, rows) -> str:
+    """Write the report to a path (or, for XLSX and DOCX, a binary file); what to say."""
     words = Words(language, settings.themes, settings.event.timezone)
     if kind == "plan":
         document = plan(rows, words, settings.themes, settings)

@@ -74,31 +74,73 @@ NO = "no"
 SKIP = "skip"
 
 
+REPORT_FORMATS = {
+    "participants": "xlsx",
+    "interests": "xlsx",
+    "matches": "xlsx",
+    "commitments": "xlsx",
+    "plan": "docx",
+}
+"""The organisers' reports a message can carry, and the format each is sent in."""
+REPORT_LANGUAGES = ("ar", "fr")
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A file to attach, as a recipe: which report, in which format and language.
+
+    The bytes are not in the message: the channel's sender builds the file from the
+    database when it sends, so it is fresh and the outbox row stays small.
+    """
+
+    report: str
+    format: str
+    language: str
+    filename: str
+
+
 @dataclass(frozen=True, slots=True)
 class Reply:
     """One message from the bot.
 
     ``contact_request`` is the label of a "share my phone number" button, for
-    channels that have one; the others show the options alone.
+    channels that have one; the others show the options alone. With a ``document``,
+    ``text`` is the file's caption.
     """
 
     text: str
     options: tuple[Option, ...] = field(default=())
     contact_request: str | None = None
+    document: Document | None = None
 
 
 def to_content(reply: Reply) -> dict:
     """The reply as an outbox row's JSON content."""
-    return {
+    content = {
         "text": reply.text,
         "options": [[option.key, option.label, option.meaning] for option in reply.options],
         "contact_request": reply.contact_request,
     }
+    if reply.document is not None:
+        document = reply.document
+        content["document"] = {
+            "report": document.report,
+            "format": document.format,
+            "language": document.language,
+            "filename": document.filename,
+        }
+    return content
 
 
 def from_content(content: dict) -> Reply:
     options = tuple(Option(*option) for option in content.get("options", ()))
-    return Reply(content["text"], options, content.get("contact_request"))
+    document = content.get("document")
+    return Reply(
+        content["text"],
+        options,
+        content.get("contact_request"),
+        Document(**document) if document else None,
+    )
 
 
 class InvalidMessage(ValueError):
@@ -121,6 +163,7 @@ class ChannelLimits:
     max_option_key_bytes: int = 64
     max_label_length: int = 256
     max_options: int = 100
+    max_caption_length: int = 1024
 
 
 def check(reply: Reply, limits: ChannelLimits) -> Reply:
@@ -153,7 +196,23 @@ def check(reply: Reply, limits: ChannelLimits) -> Reply:
         0 < len(reply.contact_request.strip()) <= limits.max_label_length
     ):
         raise MessageTooLarge("contact request label empty or too long")
+    if reply.document is not None:
+        _check_document(reply.document)
+        if len(reply.text) > limits.max_caption_length:
+            raise MessageTooLarge(
+                f"caption of {len(reply.text)} characters, more than {limits.max_caption_length}"
+            )
     return reply
+
+
+def _check_document(document: Document) -> None:
+    if REPORT_FORMATS.get(document.report) != document.format:
+        raise InvalidMessage(f"no report {document.report!r} in format {document.format!r}")
+    if document.language not in REPORT_LANGUAGES:
+        raise InvalidMessage(f"no report in language {document.language!r}")
+    name = document.filename
+    if not name or "/" in name or "\\" in name or not name.endswith("." + document.format):
+        raise InvalidMessage(f"file name {name[:80]!r} is not a plain .{document.format} name")
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,8 @@ from __future__ import annotations
 import argparse
 import contextlib
 import copy
+import email.parser
+import email.policy
 import json
 import math
 import re
@@ -118,6 +120,7 @@ class FakeTelegramServer:
         self._call_times: list[float] = []
         self._messages: dict[int, Json] = {}
         self._sent: dict[int, list[Json]] = {}
+        self._documents: dict[int, list[Upload]] = {}
         self._commands: dict[tuple[int | None, str], list[Json]] = {}
         self._next_update_id = 100
         self._next_message_id = 1
@@ -132,6 +135,7 @@ class FakeTelegramServer:
             "deletewebhook": self._delete_webhook,
             "getupdates": self._get_updates,
             "sendmessage": self._send_message,
+            "senddocument": self._send_document,
             "editmessagetext": self._edit_message_text,
             "editmessagereplymarkup": self._edit_message_reply_markup,
             "answercallbackquery": lambda params: True,
@@ -428,6 +432,34 @@ class FakeTelegramServer:
     def _send_message(self, params: Json) -> Json:
         self._hold_if_holding()
         chat_id = int(params["chat_id"])
+        self._refuse_if_refused(chat_id)
+        return self._record(chat_id, params, {"text": params["text"]})
+
+    def _send_document(self, params: Json) -> Json:
+        """A file, sent as multipart form data: its name and bytes are kept (``documents``)."""
+        chat_id = int(params["chat_id"])
+        self._refuse_if_refused(chat_id)
+        upload = params["document"]
+        if not isinstance(upload, Upload):
+            raise ApiError(HTTPStatus.BAD_REQUEST, "Bad Request: document is not a file upload")
+        fields = {
+            "document": _file(
+                f"document-{len(self._calls)}",
+                file_name=upload.filename,
+                file_size=len(upload.data),
+            ),
+            "caption": params.get("caption", ""),
+        }
+        message = self._record(chat_id, params, fields)
+        self._documents.setdefault(chat_id, []).append(upload)
+        return message
+
+    def documents(self, chat_id: int) -> list[Upload]:
+        """The files sent to the chat, in order."""
+        with self._condition:
+            return list(self._documents.get(chat_id, ()))
+
+    def _refuse_if_refused(self, chat_id: int) -> None:
         if chat_id in self.blocked_chats:
             raise ApiError(HTTPStatus.FORBIDDEN, "Forbidden: bot was blocked by the user")
         if chat_id in self.rejected_chats:
@@ -440,12 +472,14 @@ class FakeTelegramServer:
                 f"Too Many Requests: retry after {retry_after}",
                 {"retry_after": retry_after},
             )
+
+    def _record(self, chat_id: int, params: Json, fields: Json) -> Json:
         message: Json = {
             "message_id": self._take_message_id(),
             "date": int(time.time()),
             "chat": {"id": chat_id, "type": "private", "first_name": "Amina"},
             "from": self._bot_user(),
-            "text": params["text"],
+            **fields,
         }
         markup = params.get("reply_markup")
         if markup and "inline_keyboard" in markup:
@@ -531,13 +565,41 @@ def _file(name: str, **fields: Any) -> Json:
     return {"file_id": f"{name}-id", "file_unique_id": f"{name}-uid", "file_size": 1024, **fields}
 
 
+@dataclass(frozen=True)
+class Upload:
+    """A file the bot uploaded (sendDocument): its name and bytes."""
+
+    filename: str
+    data: bytes
+
+
+def _multipart(content_type: str, body: bytes) -> Json:
+    """The fields of a ``multipart/form-data`` body; files as :class:`Upload`."""
+    head = f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode()
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + body)
+    fields: Json = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        data = part.get_payload(decode=True) or b""
+        filename = part.get_filename()
+        fields[name] = Upload(filename, data) if filename else data.decode()
+    return fields
+
+
 def parse_parameters(content_type: str, body: bytes, query: str = "") -> Json:
-    """Method parameters from a query string and a JSON or form-encoded body.
+    """Method parameters from a query string and a JSON, form-encoded or multipart body.
 
     python-telegram-bot 22 posts ``application/x-www-form-urlencoded`` where every value is a
-    string and nested objects (reply_markup, commands, allowed_updates) are JSON in a string.
+    string and nested objects (reply_markup, commands, allowed_updates) are JSON in a string;
+    a call that uploads a file (sendDocument) is ``multipart/form-data``. ``content_type`` is
+    the whole header (a multipart one names its boundary).
     """
     raw: Json = dict(parse_qsl(query, keep_blank_values=True))
+    media_type = content_type.partition(";")[0].strip().lower()
+    if media_type == "multipart/form-data":
+        raw.update(_multipart(content_type, body))
+        return {name: _decode(name, value) for name, value in raw.items()}
+    content_type = media_type
     if content_type == "application/json" and body:
         raw.update(json.loads(body))
     elif content_type == "application/x-www-form-urlencoded":
@@ -617,7 +679,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._travel()
             if match is None:
                 raise ApiError(HTTPStatus.NOT_FOUND, "Not Found")
-            params = parse_parameters(self.headers.get_content_type(), body, url.query)
+            content_type = self.headers.get("Content-Type") or self.headers.get_content_type()
+            params = parse_parameters(content_type, body, url.query)
             result = self.server.api._handle(match["token"], match["method"], params)
         except _Dropped:
             self.close_connection = True

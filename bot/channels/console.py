@@ -33,7 +33,10 @@ _CHUNK = 4096
 
 
 def render(reply: Reply) -> str:
+    """The text and numbered options; a file is named, not built (``tawasul report`` is)."""
     lines = [reply.text]
+    if reply.document is not None:
+        lines.append(f"[file {reply.document.filename}: sent on Telegram; here, tawasul report]")
     lines += [f"  {number}. {option.label}" for number, option in enumerate(reply.options, 1)]
     return "\n".join(lines)
 

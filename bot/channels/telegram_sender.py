@@ -9,18 +9,23 @@ There is no retry here and nothing is dropped: each failure becomes an outcome a
 dispatcher decides (403 blocked, 429 and 5xx retry later, 400 failed for good, a timeout
 after the request left unknown). A text split in parts that fails half-way is sent again
 whole: the parts already delivered come twice.
+
+A reply with a :class:`~handlers.messages.Document` goes out as one ``sendDocument``: the
+file is built then (``documents``, the bot layer's builder, from the database) and the
+reply's text is its caption; its errors are outcomes as for ``sendMessage``.
 """
 
 from __future__ import annotations
 
 import logging
 import warnings
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
 from telegram import (
     Bot,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputFile,
     KeyboardButton,
     Message,
     ReplyKeyboardMarkup,
@@ -40,10 +45,11 @@ from telegram.warnings import PTBDeprecationWarning
 
 from bot.channels.limits import TELEGRAM_MESSAGE_LENGTH
 from bot.delivery.ports import Blocked, Failed, Outcome, RetryLater, Sent, Unknown
-from handlers.messages import Option, Reply
+from handlers.messages import Document, Option, Reply
 
 MAX_TEXT_LENGTH = TELEGRAM_MESSAGE_LENGTH
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
+Documents = Callable[[Document], Awaitable[bytes]]
 _NOT_SENT_TIMEOUTS = ("ConnectTimeout", "PoolTimeout")
 
 log = logging.getLogger("tawasul.telegram")
@@ -52,9 +58,17 @@ log = logging.getLogger("tawasul.telegram")
 class TelegramSender:
     """Sends through a ``Bot`` of its own, with a connection pool sized for parallel sends."""
 
-    def __init__(self, token: str, base_url: str, *, connections: int = 64) -> None:
+    def __init__(
+        self,
+        token: str,
+        base_url: str,
+        *,
+        connections: int = 64,
+        documents: Documents | None = None,
+    ) -> None:
         request = HTTPXRequest(connection_pool_size=connections, pool_timeout=10.0)
         self.bot = Bot(token, base_url=base_url, request=request)
+        self.documents = documents
         self._reply_keyboards: set[int] = set()
 
     async def start(self) -> None:
@@ -71,6 +85,8 @@ class TelegramSender:
 
     async def _send_reply(self, chat_id: int, reply: Reply) -> Outcome:
         markup = self._markup_for(chat_id, reply)
+        if reply.document is not None:
+            return await self._send_document(chat_id, reply, markup)
         *parts, last = split_text(reply.text)
         for part in parts:
             await self.bot.send_message(chat_id, part)
@@ -79,6 +95,21 @@ class TelegramSender:
         else:
             sent = await self.bot.send_message(chat_id, last, reply_markup=markup)
             self._remember_keyboard(chat_id, markup)
+        return Sent(str(sent.message_id))
+
+    async def _send_document(self, chat_id: int, reply: Reply, markup: Markup) -> Outcome:
+        document = reply.document
+        if self.documents is None:
+            return Failed("this sender builds no documents")
+        data = await self.documents(document)
+        sent = await self.bot.send_document(
+            chat_id,
+            document=InputFile(data, filename=document.filename),
+            caption=reply.text,
+            reply_markup=markup,
+        )
+        self._remember_keyboard(chat_id, markup)
+        log.info("document %s sent to message %s", document.report, sent.message_id)
         return Sent(str(sent.message_id))
 
     async def _send_replacing_keyboard(
