@@ -58,9 +58,9 @@ def text_problem(arguments: argparse.Namespace) -> str | None:
 
 
 def kind_of(arguments: argparse.Namespace) -> tuple[str, list[dict[str, str]] | None]:
-    """The broadcast's kind and its options, from --options, --question, --checkin or
-    --interests."""
-    from db.broadcasts import CHECKIN, DEFAULT, INTERESTS, MESSAGE, POLL, QUESTION
+    """The broadcast's kind and its options, from --options, --question, --checkin,
+    --interests or --commit."""
+    from db.broadcasts import CHECKIN, COMMIT, DEFAULT, INTERESTS, MESSAGE, POLL, QUESTION
 
     if getattr(arguments, "options", None) is not None:
         labels = [label.strip() for label in arguments.options.split("|")]
@@ -71,6 +71,8 @@ def kind_of(arguments: argparse.Namespace) -> tuple[str, list[dict[str, str]] | 
         return CHECKIN, None
     if getattr(arguments, "interests", False):
         return INTERESTS, None
+    if getattr(arguments, "commit", False):
+        return COMMIT, None
     return MESSAGE, None
 
 

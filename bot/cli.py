@@ -113,9 +113,9 @@ audience (--audience, default all):
 --options "نعم|لا|ربما" makes it a poll: 2 to 6 answers, one tap each (a person may
 change theirs until the poll is closed with /poll in the chat); --question makes it an
 open question answered with one sentence; --checkin gives it a button that checks the
-person in; --interests a button that opens /interests. --schedule "2024-11-13 15:30"
-(local time in the [event] timezone) queues the copies for that moment instead of at
-once."""
+person in; --interests a button that opens /interests; --commit one that opens /commit.
+--schedule "2024-11-13 15:30" (local time in the [event] timezone) queues the copies for
+that moment instead of at once."""
 
 POLL_DESCRIPTION = (
     """Polls sent with broadcast --options: print a poll's counts per option, with bars."""
@@ -329,6 +329,7 @@ def _parser() -> argparse.ArgumentParser:
     kinds.add_argument("--question", action="store_true", help="an open question")
     kinds.add_argument("--checkin", action="store_true", help="a check-in button")
     kinds.add_argument("--interests", action="store_true", help="a button opening /interests")
+    kinds.add_argument("--commit", action="store_true", help="a button opening /commit")
     broadcast.add_argument(
         "--schedule", metavar="WHEN", help='send at "YYYY-MM-DD HH:MM", local time of the event'
     )

@@ -1,9 +1,10 @@
 """``tawasul demo``: a whole workshop, simulated on a throwaway SQLite database.
 
 People register (in Arabic, French and English), check in, give their interests, sit
-three speed-networking rounds, ask to connect and accept, make commitments and answer
-months of follow-ups, all through the real conversation core, on a clock of its own;
-then every report and the action plan are written, as ``tawasul report`` writes them.
+three speed-networking rounds, ask to connect and accept, answer "did you meet?" after
+``/round askmet``, make commitments (most with a partner) and answer months of
+follow-ups, all through the real conversation core, on a clock of its own; then every
+report and the action plan are written, as ``tawasul report`` writes them.
 Nothing reaches the network: what the bot sends is recorded, never delivered.
 """
 
@@ -36,6 +37,7 @@ from db.models import (
     MatchRequest,
     NetworkingRound,
     Participant,
+    RoundSeat,
 )
 from db.session import Database
 from domain.settings import Roles
@@ -265,13 +267,33 @@ class Workshop:
         await self.says(lead, "/round stop")
         await self.deliver()
 
+    async def tablemates(self) -> dict[int, set[int]]:
+        """Whom each participant sat with in the rounds."""
+        async with self.app.database.unit_of_work() as session:
+            seats = (await session.execute(select(RoundSeat))).scalars().all()
+        tables: dict[tuple[int, int], set[int]] = {}
+        for seat in seats:
+            tables.setdefault((seat.round_id, seat.table_number), set()).add(seat.participant_id)
+        mates: dict[int, set[int]] = {}
+        for table in tables.values():
+            for pid in table:
+                mates.setdefault(pid, set()).update(table - {pid})
+        return mates
+
     async def connections(self) -> None:
+        """Some ask to connect from /matches, rather with someone they sat with."""
         rng = self.rng
+        mates = await self.tablemates()
         for person in rng.sample(self.people, max(2, len(self.people) // 3)):
             await self.says(person, "/matches")
             asks = person.offered("match:ask:")
+            met = [
+                key
+                for key in asks
+                if int(key.rpartition(":")[2]) in mates.get(person.participant_id, ())
+            ]
             if asks:
-                await self.taps(person, asks[0])
+                await self.taps(person, (met or asks)[0])
         await self.deliver()
         for person in self.people:
             accepts = [key for key in self.received_keys(person) if key.startswith("match:yes:")]
@@ -279,6 +301,19 @@ class Workshop:
                 if rng.random() < 0.75:
                     await self.taps(person, key)
         await self.deliver()
+
+    async def ask_met(self, lead: Person) -> None:
+        """After the event: \"did you meet?\" for each person sat with; most answer."""
+        await self.says(lead, "/round askmet")
+        await self.deliver()
+        rng = self.rng
+        for person in self.people:
+            asked = [
+                k for k in self.received_keys(person) if k.startswith("met:") and k[-2:] == ":y"
+            ]
+            for key in asked:
+                if rng.random() < 0.7:
+                    await self.taps(person, key if rng.random() < 0.8 else key[:-1] + "n")
 
     def received_keys(self, person: Person) -> list[str]:
         messages = self.recorder.received.pop(person.external_id, [])
@@ -292,7 +327,12 @@ class Workshop:
             await self.taps(person, f"theme:{rng.choice(slugs)}")
         if "confirm" in person.offered():
             await self.taps(person, "confirm")
-        await self.taps(person, "partner_none")
+        partners = person.offered("partner:")
+        if partners and rng.random() < 0.7:
+            await self.taps(person, rng.choice(partners))
+            await self.taps(person, "partner_done")
+        else:
+            await self.taps(person, "partner_none")
         await self.taps(person, rng.choice(DEADLINES))
         await self.taps(person, "skip")
         await self.taps(person, "save")
@@ -390,6 +430,8 @@ async def _workshop(app, room: Workshop, participants: int) -> Summary:
     for person in room.people:
         room.recorder.received.pop(person.external_id, None)
     await room.connections()
+    room.clock.advance(hours=3)
+    await room.ask_met(lead)
     for person in room.people:
         if rng.random() < 0.8:
             person.fate = rng.choices(list(FATES), FATE_WEIGHTS)[0]

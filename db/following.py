@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import (
@@ -65,6 +65,21 @@ class Following:
             select(ChannelAccount)
             .where(
                 ChannelAccount.participant_id == participant_id,
+                ChannelAccount.unreachable_at.is_(None),
+            )
+            .order_by(ChannelAccount.id)
+        )
+        return list(rows)
+
+    async def accounts_of(self, people: list[tuple[str, str]]) -> list[ChannelAccount]:
+        """The reachable channel accounts of these ``(channel, external id)`` pairs: the
+        people who wrote to the bot at least once and did not block it since."""
+        if not people:
+            return []
+        rows = await self._session.scalars(
+            select(ChannelAccount)
+            .where(
+                tuple_(ChannelAccount.channel, ChannelAccount.external_id).in_(people),
                 ChannelAccount.unreachable_at.is_(None),
             )
             .order_by(ChannelAccount.id)

@@ -9,7 +9,7 @@ step                  answers
                       → ``text_ar``
 ``text_ar`` … ``_en`` each language's text → the next language, then ``buttons``
 ``buttons``           none (a message), answer buttons (a poll) → ``answers``, an open
-                      question, a check-in button, an interests button → ``audience``
+                      question, a check-in, an interests or a commit button → ``audience``
 ``answers``           2 to 6 answers, one a line → ``audience``
 ``audience``          everyone registered, those present → ``preview``; a region →
                       ``region``; a kind of collectivity → ``kind``; some collectivities
@@ -63,6 +63,7 @@ BUTTONS = {
     broadcasts.QUESTION: N_("An open question, answered in a sentence"),
     broadcasts.CHECKIN: N_("A check-in button"),
     broadcasts.INTERESTS: N_("A button to give one's interests"),
+    broadcasts.COMMIT: N_("A button to make a commitment"),
 }
 
 

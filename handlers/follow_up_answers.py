@@ -8,8 +8,9 @@ replaces the status the first gave). Each answer is a step of the commitment's h
 - *Done* and *Dropped* close the commitment, which cancels its pending follow-ups;
 - *In progress* sets it ``in_progress``;
 - *Blocked* sets it ``blocked`` and asks the reason, in a short side flow;
-- *I need help* flags it to the organisers (``needs_help_at``) and names up to three
-  peers of other collectivities who offered its theme.
+- *I need help* flags it (``needs_help_at``), writes to each organiser who can be reached
+  (:mod:`handlers.help_requests`) and names up to three peers of other collectivities
+  who offered its theme.
 
 After any of them a note can be added (*Add a note*, the same side flow) or not.
 """
@@ -34,6 +35,7 @@ from handlers.follow_up_messages import (
     SKIP_NOTE,
     note_options,
 )
+from handlers.help_requests import tell_organisers
 from handlers.messages import Reply
 from handlers.router import Callbacks, Tap
 from handlers.wording import collectivity_label, text_problem
@@ -180,6 +182,7 @@ async def _help(ctx: Context, follow_up: FollowUp, commitment: Commitment) -> Re
             besides_collectivity=ctx.participant.collectivity_id,
             limit=PEERS,
         )
+    await tell_organisers(ctx, ctx.participant, commitment, follow_up, peers)
     if peers:
         theme = ctx.services.themes.theme(commitment.theme).label
         lines.append(

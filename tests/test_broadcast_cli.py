@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import fcntl
+import json
 import os
 import pty
 import select as io
@@ -384,6 +385,18 @@ def test_a_broadcast_is_queued_and_listed_with_the_outbox_counts(tmp_path, popul
     assert newest[2:] == ["kind:commune", "3", "0", "3", "0", "0"]
     assert oldest[2:] == ["region:02", "3", "1", "1", "0", "1"]
     assert outbox_counts(populated) == {"pending": 4, "sent": 1, "blocked": 1}
+
+
+@pytest.mark.parametrize(("flag", "kind"), [("--interests", "interests"), ("--commit", "commit")])
+def test_a_broadcast_with_a_button_that_opens_a_flow(tmp_path, populated, flag, kind):
+    result = tawasul(tmp_path, "broadcast", "--text", "Bonjour", flag, "--yes")
+    assert result.returncode == 0, result.stderr
+    with sqlite3.connect(populated) as db:
+        keys = {
+            json.loads(content)["options"][0][0]
+            for (content,) in db.execute("SELECT content FROM outbox").fetchall()
+        }
+    assert keys == {f"{kind}:1"}  # a message whose one button opens /interests or /commit
 
 
 def test_wait_follows_the_rows_until_each_has_an_outcome(tmp_path, populated):

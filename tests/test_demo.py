@@ -10,6 +10,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from bot.cli import main
+from bot.report_words import word, yes_no
 
 FILES = (
     "participants.xlsx",
@@ -47,6 +48,13 @@ def data_rows(path) -> int:
     return load_workbook(path).worksheets[0].max_row - 1
 
 
+def column(path, key: str) -> list:
+    """The values of the column headed ``key``'s Arabic word (the demo writes in Arabic)."""
+    header, *rows = load_workbook(path).worksheets[0].iter_rows(values_only=True)
+    at = header.index(word(key, "ar"))
+    return [row[at] for row in rows]
+
+
 def summary(out: str) -> list[str]:
     return [line for line in out.splitlines() if not line.startswith(("took", "the reports"))]
 
@@ -76,6 +84,12 @@ def test_a_workshop_of_twelve_writes_every_report(tawasul, tmp_path):
     requests = number(r"requests to connect: (\d+)", out)
     assert number(r"accepted: (\d+)", out) > 0
     assert data_rows(folder / "matches.xlsx") == requests
+    said = column(folder / "matches.xlsx", "requester_met")
+    said += column(folder / "matches.xlsx", "requested_met")
+    assert yes_no(True, "ar") in said, "/round askmet asked and some answered yes"
+    assert None in said or yes_no(False, "ar") in said
+    partners = [value for value in column(folder / "commitments.xlsx", "partners") if value]
+    assert 0 < len(partners) < commitments, "some commitments with partners, not all"
     assert number(r"follow-ups sent: (\d+)", out) > commitments, "months of follow-ups"
     assert number(r"answered: (\d+)", out) > 0
 

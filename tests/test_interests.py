@@ -597,6 +597,25 @@ async def test_a_broadcast_composed_with_the_interests_button(room):
     sara.sees("What can you offer?")
 
 
+async def test_a_broadcast_composed_with_the_commitment_button(room):
+    sara = await registered(room, "52", "Sara Bennani")
+    lead = await registered(room, LEAD, "Lead Facilitator")
+    await lead.says("/broadcast")
+    await lead.says("Your commitment, please")
+    await lead.taps("A button to make a commitment")
+    await lead.taps("Everyone registered")
+    await lead.taps("Send")
+    lead.sees("Sent to 2 people", "(broadcast #1)")
+    phone = Phone()
+    clock = room.services.clock
+    await Delivery(room.database, {"telegram": phone}, clock, sleep=clock.sleep).run_once()
+    [message] = phone.received[sara.external_id]
+    [button] = message.options
+    assert (button.key, button.label) == ("commit:1", "Make a commitment")
+    await sara.taps_key(button.key)
+    sara.sees("What will you do to strengthen networking within the network?")
+
+
 def test_an_interests_prompt_has_at_most_one_button(settings):
     two = AGENDA + 'options.ar = ["أ", "ب"]\noptions.fr = ["a", "b"]\noptions.en = ["a", "b"]\n'
     with pytest.raises(AgendaInvalid) as invalid:
