@@ -17,6 +17,7 @@ from datetime import datetime
 from bot.sweeps import Sweeps
 from db.following import CANCELLED, SENT, Following
 from db.models import CLOSED_STATUSES, Commitment, FollowUp, as_utc
+from db.networking import Networking
 from db.outbox import BULK, Outbox
 from db.session import Database
 from handlers.context import Services
@@ -50,12 +51,15 @@ class FollowUpSweep:
         sent = rows = cancelled = 0
         async with self.database.unit_of_work() as session:
             following, outbox = Following(session), Outbox(session)
+            networking = Networking(session)
             for follow_up, commitment in await following.due(self.services.event_id, now):
                 if commitment.status in CLOSED_STATUSES:
                     await following.finish(follow_up, CANCELLED, now)
                     cancelled += 1
                     continue
-                written = await self._send(following, outbox, follow_up, commitment, now)
+                written = await self._send(
+                    following, networking, outbox, follow_up, commitment, now
+                )
                 await following.finish(follow_up, SENT, now)
                 sent += 1
                 rows += written
@@ -65,6 +69,7 @@ class FollowUpSweep:
     async def _send(
         self,
         following: Following,
+        networking: Networking,
         outbox: Outbox,
         follow_up: FollowUp,
         commitment: Commitment,
@@ -75,7 +80,8 @@ class FollowUpSweep:
         if participant is None:
             return 0
         written = 0
-        for account in await following.reachable_accounts(participant.id):
+        accounts = await networking.reachable_accounts([participant.id])
+        for account in accounts.get(participant.id, ()):
             tr = services.catalogs.translator(account.locale or services.default_locale)
             content = follow_up_content(tr, follow_up.id, commitment, participant)
             limits = services.channel_limits.get(account.channel)

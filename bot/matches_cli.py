@@ -46,7 +46,6 @@ def _named(participant) -> str:
 async def change(settings: Settings, raw_ids: Sequence[str], *, block: bool) -> int:
     """Put a pair on the list (``block``) or take it off."""
     from bot.bootstrap import migrate, utc_now
-    from db.match_requests import Requests
     from db.networking import Networking
     from db.session import Database
 
@@ -58,7 +57,7 @@ async def change(settings: Settings, raw_ids: Sequence[str], *, block: bool) -> 
     try:
         await migrate(database, settings, utc_now())
         async with database.unit_of_work() as session:
-            people = await Requests(session).participants(ids)
+            people = await Networking(session).participants(ids)
             unknown = [str(pid) for pid in ids if pid not in people]
             if unknown:
                 _say(f"no participant {', '.join(unknown)}; tawasul matches list --participants")
@@ -87,7 +86,6 @@ async def listing(settings: Settings, participants: bool) -> int:
     from sqlalchemy import select
 
     from bot.bootstrap import migrate, utc_now
-    from db.match_requests import Requests
     from db.models import Collectivity, EventRegistration, Participant
     from db.networking import Networking
     from db.session import Database
@@ -113,7 +111,7 @@ async def listing(settings: Settings, participants: bool) -> int:
                 _say(count_of(count, "participant registered", "participants registered"))
                 return EXIT_OK
             pairs = sorted(tuple(sorted(pair)) for pair in await Networking(session).do_not_match())
-            people = await Requests(session).participants({pid for pair in pairs for pid in pair})
+            people = await Networking(session).participants({pid for pair in pairs for pid in pair})
         print(PAIRS_HEADER)
         for pair in pairs:
             print(

@@ -60,17 +60,6 @@ class Following:
             .where(Commitment.event_id == event_id, FollowUp.status == PENDING)
         )
 
-    async def reachable_accounts(self, participant_id: int) -> list[ChannelAccount]:
-        rows = await self._session.scalars(
-            select(ChannelAccount)
-            .where(
-                ChannelAccount.participant_id == participant_id,
-                ChannelAccount.unreachable_at.is_(None),
-            )
-            .order_by(ChannelAccount.id)
-        )
-        return list(rows)
-
     async def accounts_of(self, people: list[tuple[str, str]]) -> list[ChannelAccount]:
         """The reachable channel accounts of these ``(channel, external id)`` pairs: the
         people who wrote to the bot at least once and did not block it since."""

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import ChannelAccount, MatchRequest, OutboxMessage, Participant, as_utc
+from db.models import MatchRequest, OutboxMessage, as_utc
 
 PENDING, ACCEPTED, DECLINED, WITHDRAWN = "pending", "accepted", "declined", "withdrawn"
 WAITING = (PENDING, DECLINED)
@@ -92,32 +92,6 @@ class Requests:
         request.status = status
         request.answered_at = now
         await self._session.flush()
-
-    async def participants(self, ids: Collection[int]) -> dict[int, Participant]:
-        """The participants of these ids (with their collectivities), by id."""
-        if not ids:
-            return {}
-        rows = await self._session.scalars(select(Participant).where(Participant.id.in_(list(ids))))
-        return {participant.id: participant for participant in rows}
-
-    async def reachable_accounts(
-        self, participant_ids: Collection[int]
-    ) -> dict[int, list[ChannelAccount]]:
-        """Each participant's channel accounts that have not blocked the bot, by id."""
-        found: dict[int, list[ChannelAccount]] = {}
-        if not participant_ids:
-            return found
-        rows = await self._session.scalars(
-            select(ChannelAccount)
-            .where(
-                ChannelAccount.participant_id.in_(list(participant_ids)),
-                ChannelAccount.unreachable_at.is_(None),
-            )
-            .order_by(ChannelAccount.id)
-        )
-        for account in rows:
-            found.setdefault(account.participant_id, []).append(account)
-        return found
 
     async def keys_taken(self, keys: Collection[str]) -> set[str]:
         """Those of the outbox keys that are written already (whatever their status)."""

@@ -15,6 +15,7 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import (
+    ChannelAccount,
     CheckIn,
     Collectivity,
     DoNotMatch,
@@ -86,6 +87,33 @@ class Networking:
             )
         rows = await self._session.execute(query)
         return [as_profile(participant, stored) for participant, stored in rows]
+
+    async def participants(self, ids: Collection[int]) -> dict[int, Participant]:
+        """The participants of these ids (with their collectivities), by id."""
+        if not ids:
+            return {}
+        rows = await self._session.scalars(select(Participant).where(Participant.id.in_(list(ids))))
+        return {participant.id: participant for participant in rows}
+
+    async def reachable_accounts(
+        self, participant_ids: Collection[int]
+    ) -> dict[int, list[ChannelAccount]]:
+        """Each participant's channel accounts that have not blocked the bot, by participant
+        id; a participant with none is absent."""
+        found: dict[int, list[ChannelAccount]] = {}
+        if not participant_ids:
+            return found
+        rows = await self._session.scalars(
+            select(ChannelAccount)
+            .where(
+                ChannelAccount.participant_id.in_(list(participant_ids)),
+                ChannelAccount.unreachable_at.is_(None),
+            )
+            .order_by(ChannelAccount.id)
+        )
+        for account in rows:
+            found.setdefault(account.participant_id, []).append(account)
+        return found
 
     async def do_not_match(self, participant_ids: Collection[int] | None = None) -> set[Pair]:
         """The pairs never to be suggested nor seated together (among ``participant_ids``)."""

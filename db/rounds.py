@@ -11,7 +11,6 @@ known to be possible.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -21,10 +20,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import (
-    ChannelAccount,
     MeetingReport,
     NetworkingRound,
-    Participant,
     RoundSeat,
     as_utc,
 )
@@ -258,29 +255,6 @@ class Rounds:
                         no += said is False
             records.append(Record(each, seated, yes, no))
         return records
-
-    async def participants(self, ids: Iterable[int]) -> dict[int, Participant]:
-        """The participants of these ids (with their collectivity), by id."""
-        wanted = list(ids)
-        found = await self._session.scalars(select(Participant).where(Participant.id.in_(wanted)))
-        return {participant.id: participant for participant in found}
-
-    async def reachable_accounts(
-        self, participant_ids: Collection[int]
-    ) -> dict[int, list[ChannelAccount]]:
-        """Each participant's channel accounts that can be written to, by account id."""
-        rows = await self._session.scalars(
-            select(ChannelAccount)
-            .where(
-                ChannelAccount.participant_id.in_(list(participant_ids)),
-                ChannelAccount.unreachable_at.is_(None),
-            )
-            .order_by(ChannelAccount.id)
-        )
-        found: dict[int, list[ChannelAccount]] = defaultdict(list)
-        for account in rows:
-            found[account.participant_id].append(account)
-        return found
 
     # "did you meet X?"
 

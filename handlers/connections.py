@@ -139,7 +139,7 @@ async def tell(
     """Write ``message``, in each account's own language, to every channel account the
     participant can be reached on, as bulk outbox rows; return how many were written."""
     services = ctx.services
-    accounts = await ctx.store.requests.reachable_accounts([participant_id])
+    accounts = await ctx.store.networking.reachable_accounts([participant_id])
     written = 0
     for account in accounts.get(participant_id, ()):
         tr = services.catalogs.translator(account.locale or services.default_locale)
@@ -261,7 +261,7 @@ async def ask(ctx: Context, other_id: int) -> list[Reply]:
         return [no_interests(ctx)]
     if theirs is None or not theirs.has_interests or not matcher.allowed(mine, theirs):
         return [Reply(tr._("That button is no longer active."))]
-    other = (await ctx.store.requests.participants([other_id]))[other_id]
+    other = (await ctx.store.networking.participants([other_id]))[other_id]
     requests = ctx.store.requests
     reverse = await requests.between(event_id, other_id, me)
     already = await requests.between(event_id, me, other_id)
@@ -310,7 +310,7 @@ async def _connect(ctx: Context, request: MatchRequest) -> Reply:
     reverse = await store.requests.between(event_id, request.requested_id, request.requester_id)
     if reverse is not None and reverse.status in WAITING:
         await store.requests.answer(reverse, ACCEPTED, ctx.now())
-    people = await store.requests.participants([request.requester_id, request.requested_id])
+    people = await store.networking.participants([request.requester_id, request.requested_id])
     requester, requested = people[request.requester_id], people[request.requested_id]
     their_profile = await store.networking.profile(event_id, requester.id)
     my_profile = await store.networking.profile(event_id, requested.id)
@@ -332,7 +332,7 @@ async def answer(ctx: Context, request: MatchRequest, *, accept: bool) -> list[R
     )
     if request.requested_id != me or request.status == WITHDRAWN or blocked:
         return [stale(ctx)]
-    requester = (await ctx.store.requests.participants([request.requester_id]))[
+    requester = (await ctx.store.networking.participants([request.requester_id]))[
         request.requester_id
     ]
     if request.status == ACCEPTED and not accept:
@@ -365,7 +365,7 @@ async def withdraw(ctx: Context, request: MatchRequest) -> list[Reply]:
     tr = ctx.tr
     if request.requester_id != ctx.participant.id or request.status == WITHDRAWN:
         return [stale(ctx)]
-    other = (await ctx.store.requests.participants([request.requested_id]))[request.requested_id]
+    other = (await ctx.store.networking.participants([request.requested_id]))[request.requested_id]
     if request.status == ACCEPTED:
         return [
             Reply(tr._("You are already connected with {person}.", person=person_line(tr, other)))

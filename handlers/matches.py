@@ -170,7 +170,7 @@ async def suggestions_reply(ctx: Context) -> list[Reply]:
     if profile is None or not profile.has_interests:
         return [no_interests(ctx)]
     fresh, known = picks(known_network, me, ctx.services.matching.suggestions)
-    people = await ctx.store.requests.participants(_needed(fresh, known))
+    people = await ctx.store.networking.participants(_needed(fresh, known))
     return [listing(ctx.tr, ctx.services.themes, fresh, known, people)]
 
 
@@ -228,7 +228,7 @@ async def send(ctx: Context, words: list[str]) -> list[Reply]:
     if not audience:
         return [Reply(tr._("Nobody there has given their interests yet: nothing was sent."))]
     everyone = await network(ctx)
-    accounts = await store.requests.reachable_accounts(audience)
+    accounts = await store.networking.reachable_accounts(audience)
     planned = []
     for me in audience:
         fresh, known = picks(everyone, me, services.matching.suggestions)
@@ -237,7 +237,7 @@ async def send(ctx: Context, words: list[str]) -> list[Reply]:
             for account in accounts.get(me, ())
         }
         planned.append((me, fresh, known, keys))
-    people = await store.requests.participants(
+    people = await store.networking.participants(
         {other for _, fresh, known, _ in planned for other in _needed(fresh, known)}
     )
     taken = await store.requests.keys_taken([k for *_, keys in planned for k in keys.values()])

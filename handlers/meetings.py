@@ -48,8 +48,8 @@ async def ask_met(ctx: Context) -> Reply:
         )
     answered = await rounds.reported(event_id)
     ids = {meeting.participant_id for meeting in meetings}
-    people = await rounds.participants(ids)
-    accounts = await rounds.reachable_accounts(ids)
+    people = await ctx.store.networking.participants(ids)
+    accounts = await ctx.store.networking.reachable_accounts(ids)
     asked = set()
     for found in {meeting.round.id for meeting in meetings}:
         asked |= await ctx.store.outbox.keys_with_prefix(f"round:{found}:met:")
@@ -111,7 +111,7 @@ async def on_met_tap(ctx: Context, tap: Tap) -> list[Reply]:
     found = await rounds.get(round_id, event_id=event_id)
     if found is None or not await rounds.sat_together(found.id, ctx.participant.id, other_id):
         return inactive
-    other = (await rounds.participants([other_id]))[other_id]
+    other = (await ctx.store.networking.participants([other_id]))[other_id]
     met = parts[2] == "y"
     await rounds.report(event_id, ctx.participant.id, other_id, met, ctx.now())
     if met:

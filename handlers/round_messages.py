@@ -168,10 +168,9 @@ class Writer:
 
 async def announce(ctx: Context, created: NetworkingRound, plan: Plan) -> int:
     """Write each seated person's seat, warning and end; how many could not be reached."""
-    rounds = ctx.store.rounds
     ids = [pid for table in plan.tables for pid in table]
-    people = await rounds.participants(ids)
-    accounts = await rounds.reachable_accounts(ids)
+    people = await ctx.store.networking.participants(ids)
+    accounts = await ctx.store.networking.reachable_accounts(ids)
     writer = Writer(ctx)
     ends = as_utc(created.ends_at)
     warning = ctx.services.rounds.warning_minutes

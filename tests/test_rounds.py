@@ -767,7 +767,8 @@ def test_every_round_keeps_the_rules_over_random_populations(backend, tmp_path):
     async def collectivity_of(ids) -> dict[int, int]:
         async with unit_of_work() as store:
             return {
-                pid: p.collectivity_id for pid, p in (await store.rounds.participants(ids)).items()
+                pid: p.collectivity_id
+                for pid, p in (await store.networking.participants(ids)).items()
             }
 
     @hypothesis_settings(
