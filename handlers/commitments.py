@@ -34,12 +34,12 @@ from datetime import date
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from db import broadcasts
 from db.models import CLOSED_STATUSES, Commitment
 from domain import deadlines
 from domain.arabic import strip_invisible
 from domain.deadlines import FAR_AWAY_YEARS, Deadline, Outcome, Reason
 from domain.free_text import TextProblem, check_free_text
+from handlers.buttons import opening
 from handlers.commands import PARTICIPANT, CommandSpec
 from handlers.draft import Draft
 from handlers.flow import Answer, Finish, Flow, Goto, Stay, Step
@@ -249,18 +249,8 @@ async def begin(ctx: Context, argument: str = "") -> Sequence[Reply]:
     return []
 
 
-async def on_prompt_tap(ctx: Context, tap: Tap) -> list[Reply]:
-    """``commit:<broadcast id>``: a facilitator's prompt; opens /commit."""
-    prompt = None
-    if len(tap.parts) == 1 and tap.parts[0].isdigit():
-        prompt = await ctx.store.live.broadcast(int(tap.parts[0]), event_id=ctx.services.event_id)
-    if prompt is None or broadcasts.opens(prompt) != PROMPT_NAMESPACE:
-        return [Reply(ctx.tr._("That button is no longer active."))]
-    refused = await not_registered(ctx)
-    if refused is not None:
-        return [refused]
-    await open_flow(ctx)
-    return []
+on_prompt_tap = opening(PROMPT_NAMESPACE, open_flow)
+"""``commit:<broadcast id>``: a facilitator's prompt; opens /commit."""
 
 
 # where each answer leads

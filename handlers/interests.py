@@ -36,18 +36,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from db import broadcasts
 from db.models import InterestProfile
 from domain.arabic import strip_invisible, to_ascii_digits
 from domain.contact_details import display_phone
 from domain.free_text import check_free_text
+from handlers.buttons import opening
 from handlers.commands import FACILITATOR, PARTICIPANT, CommandSpec, may_use
 from handlers.draft import Draft
 from handlers.flow import Answer, Finish, Flow, Goto, Outcome, Stay, Step
 from handlers.matches import suggestions_reply
 from handlers.messages import NO, SKIP, YES, Option, Reply
 from handlers.presence import not_registered
-from handlers.router import Tap
 from handlers.wording import help_text, text_problem
 from locales.i18n import N_, Ltr, Native
 
@@ -166,18 +165,8 @@ async def command(ctx: Context, argument: str = "") -> Sequence[Reply]:
     return []
 
 
-async def on_tap(ctx: Context, tap: Tap) -> list[Reply]:
-    """``interests:<broadcast id>``: a facilitator's prompt; opens the flow."""
-    prompt = None
-    if len(tap.parts) == 1 and tap.parts[0].isdigit():
-        prompt = await ctx.store.live.broadcast(int(tap.parts[0]), event_id=ctx.services.event_id)
-    if prompt is None or broadcasts.opens(prompt) != NAMESPACE:
-        return [Reply(ctx.tr._("That button is no longer active."))]
-    refused = await not_registered(ctx)
-    if refused is not None:
-        return [refused]
-    await open_flow(ctx)
-    return []
+on_tap = opening(NAMESPACE, open_flow)
+"""``interests:<broadcast id>``: a facilitator's prompt; opens the flow."""
 
 
 # where each answer leads

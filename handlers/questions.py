@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from db.broadcasts import QUESTION, text_for
 from domain.free_text import check_free_text
+from handlers.buttons import broadcast_of
 from handlers.context import Context
 from handlers.draft import Draft
 from handlers.flow import Answer, Finish, Flow, Outcome, Stay, Step
@@ -79,9 +80,7 @@ def enter(ctx: Context, broadcast_id: int) -> None:
 async def on_ask_tap(ctx: Context, tap: Tap) -> list[Reply]:
     """``ask:<broadcast id>``: open the answer's side flow; its question comes next."""
     tr = ctx.tr
-    question = None
-    if len(tap.parts) == 1 and tap.parts[0].isdigit():
-        question = await ctx.store.live.broadcast(int(tap.parts[0]), event_id=ctx.services.event_id)
+    question = await broadcast_of(ctx, tap)
     if question is None or question.kind != QUESTION:
         return [Reply(tr._("That button is no longer active."))]
     refused = await not_registered(ctx)
