@@ -14,9 +14,9 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.sweeps import Sweeps
+from bot.sweeps import SweptByTime
 from db.following import CANCELLED, SENT, Following
-from db.models import CLOSED_STATUSES, Commitment, FollowUp, as_utc
+from db.models import CLOSED_STATUSES, Commitment, FollowUp
 from db.networking import Networking
 from db.outbox import BULK, Outbox
 from db.session import Database
@@ -37,14 +37,16 @@ class Swept:
     cancelled: int = 0
 
 
-class FollowUpSweep:
+class FollowUpSweep(SweptByTime):
     """Sends the follow-ups that are due; ``run_once`` is one sweep."""
+
+    NAME = "follow_ups"
 
     def __init__(self, database: Database, services: Services, *, sweep_s: float = SWEEP_S):
         self.database = database
         self.services = services
         self.sweep_s = sweep_s
-        self._scheduler: Sweeps | None = None
+        self.log = log
 
     async def run_once(self) -> Swept:
         now = self.services.clock()
@@ -103,26 +105,5 @@ class FollowUpSweep:
 
     # running
 
-    def start(self) -> None:
-        """Sweep every ``sweep_s`` and at the next follow-up's time; call from a running loop."""
-        if self._scheduler is None:
-            self._scheduler = Sweeps(self._sweep, self.sweep_s, "follow_ups")
-
-    async def stop(self) -> None:
-        scheduler, self._scheduler = self._scheduler, None
-        if scheduler is not None:
-            scheduler.shutdown()
-
-    async def _sweep(self) -> None:
-        try:
-            await self.run_once()
-            await self._wake_at_next_fire()
-        except Exception:
-            log.exception("follow-up sweep failed")
-
-    async def _wake_at_next_fire(self) -> None:
-        if self._scheduler is None:
-            return
-        due = await self.next_fire()
-        if due is not None:
-            self._scheduler.wake_in((as_utc(due) - self.services.clock()).total_seconds())
+    async def sweep(self) -> None:
+        await self.run_once()

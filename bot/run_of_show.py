@@ -29,7 +29,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import ConfigError, Settings, read_agenda_file
-from bot.sweeps import Sweeps
+from bot.sweeps import SweptByTime
 from db import broadcasts
 from db.models import ScheduledItem, as_utc
 from db.schedule import Schedule
@@ -190,8 +190,10 @@ def prompt_sender(event_id: int, default_locale: str, catalogs: Catalogs) -> Pro
     return send
 
 
-class RunOfShow:
+class RunOfShow(SweptByTime):
     """Follows the stored agenda and sends what is due; ``run_once`` is one sweep."""
+
+    NAME = "run_of_show"
 
     def __init__(
         self,
@@ -208,7 +210,7 @@ class RunOfShow:
         self.prompts = prompts
         self.sweep_s = sweep_s
         self._digest = digest_of(document_of(services.agenda))
-        self._scheduler: Sweeps | None = None
+        self.log = log
 
     async def follow(self) -> bool:
         """Take up an agenda loaded by another process; True when it changed."""
@@ -265,27 +267,6 @@ class RunOfShow:
 
     # running
 
-    def start(self) -> None:
-        """Sweep every ``sweep_s`` and at the next item's time; call from a running loop."""
-        if self._scheduler is None:
-            self._scheduler = Sweeps(self._sweep, self.sweep_s, "run_of_show")
-
-    async def stop(self) -> None:
-        scheduler, self._scheduler = self._scheduler, None
-        if scheduler is not None:
-            scheduler.shutdown()
-
-    async def _sweep(self) -> None:
-        try:
-            await self.follow()
-            await self.run_once()
-            await self._wake_at_next_fire()
-        except Exception:
-            log.exception("run of show sweep failed")
-
-    async def _wake_at_next_fire(self) -> None:
-        if self._scheduler is None:
-            return
-        due = await self.next_fire()
-        if due is not None:
-            self._scheduler.wake_in((due - self.services.clock()).total_seconds())
+    async def sweep(self) -> None:
+        await self.follow()
+        await self.run_once()

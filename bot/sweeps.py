@@ -1,6 +1,6 @@
 """A job the running bot repeats: every few seconds, and once more at a time it asks for.
 
-The outbox dispatcher and the run of show both sweep the database this way: the
+The outbox dispatcher, the run of show and the follow-ups sweep the database this way: the
 database, not APScheduler's job store, holds what is due. A late run is never dropped
 (``misfire_grace_time=None``, where APScheduler's default of 1 s silently drops it) and
 runs that fell behind run once (``coalesce``).
@@ -8,10 +8,14 @@ runs that fell behind run once (``coalesce``).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from db.models import as_utc
+from handlers.context import Services
 
 
 class Sweeps:
@@ -49,3 +53,48 @@ class Sweeps:
 
     def shutdown(self) -> None:
         self._scheduler.shutdown(wait=False)
+
+
+class SweptByTime:
+    """A job that sweeps every ``sweep_s`` and once more when its next item falls due.
+
+    Subclasses give :meth:`sweep` (one pass) and :meth:`next_fire` (the next due time, or
+    None), and set ``sweep_s``, ``services`` (for its clock) and ``log``; ``start`` and
+    ``stop`` run it. A failed pass is logged, and the next sweep tries again.
+    """
+
+    NAME = "sweep"
+    sweep_s: float
+    services: Services
+    log: logging.Logger
+    _scheduler: Sweeps | None = None
+
+    async def sweep(self) -> None:
+        raise NotImplementedError
+
+    async def next_fire(self) -> datetime | None:
+        raise NotImplementedError
+
+    def start(self) -> None:
+        """Sweep every ``sweep_s`` and at the next item's time; call from a running loop."""
+        if self._scheduler is None:
+            self._scheduler = Sweeps(self._sweep, self.sweep_s, self.NAME)
+
+    async def stop(self) -> None:
+        scheduler, self._scheduler = self._scheduler, None
+        if scheduler is not None:
+            scheduler.shutdown()
+
+    async def _sweep(self) -> None:
+        try:
+            await self.sweep()
+            await self._wake_at_next_fire()
+        except Exception:
+            self.log.exception("%s sweep failed", self.NAME)
+
+    async def _wake_at_next_fire(self) -> None:
+        if self._scheduler is None:
+            return
+        due = await self.next_fire()
+        if due is not None:
+            self._scheduler.wake_in((as_utc(due) - self.services.clock()).total_seconds())
