@@ -285,22 +285,30 @@ def _plain(text: str) -> str:
     return text.translate({ord(mark): None for mark in (FSI, LRI, PDI)})
 
 
-def word(document: RunOfShow):
-    """The run of show as a python-docx ``Document``, landscape A4."""
+def blank_document(title: str, locale: str, rtl: bool, *, font_points: int):
+    """An empty python-docx ``Document`` titled and in ``locale``: Arial (complex scripts
+    too) at ``font_points``, margins of 1.5 cm, the section right to left when ``rtl``."""
     doc = Document()
-    doc.core_properties.title = document.title
-    doc.core_properties.language = WORD_LANGUAGES[document.locale]
+    doc.core_properties.title = title
+    doc.core_properties.language = WORD_LANGUAGES[locale]
     normal = doc.styles["Normal"]
     normal.font.name = FONT
-    normal.font.size = Pt(10)
+    normal.font.size = Pt(font_points)
     _complex_script_font(normal.element.get_or_add_rPr())
+    section = doc.sections[0]
+    for margin in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, margin, Cm(1.5))
+    if rtl:
+        _set(section._sectPr, "w:bidi", SECTION_AFTER_BIDI)
+    return doc
+
+
+def word(document: RunOfShow):
+    """The run of show as a python-docx ``Document``, landscape A4."""
+    doc = blank_document(document.title, document.locale, document.rtl, font_points=10)
     section = doc.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = Cm(29.7), Cm(21)
-    for margin in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, margin, Cm(1.5))
-    if document.rtl:
-        _set(section._sectPr, "w:bidi", SECTION_AFTER_BIDI)
 
     _paragraph(doc.add_paragraph(style="Title"), document, document.title)
     for line in document.event:

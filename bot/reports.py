@@ -23,22 +23,19 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from docx import Document
 from docx.enum.table import WD_TABLE_DIRECTION
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Cm
 
 from bot import report_charts
 from bot.agenda_cli import (
-    FONT,
     PARAGRAPH_AFTER_BIDI,
-    SECTION_AFTER_BIDI,
     WORD_LANGUAGES,
-    _complex_script_font,
     _paragraph,
     _repeat_as_header,
     _set,
+    blank_document,
 )
 from bot.config import Settings
 from bot.report_words import kind as kind_word
@@ -395,18 +392,7 @@ def _grid(doc, document: Plan, headers: Sequence[str], rows: Sequence[Sequence])
 
 
 def word_document(document: Plan, words: Words):
-    doc = Document()
-    doc.core_properties.title = document.title
-    doc.core_properties.language = WORD_LANGUAGES[document.locale]
-    normal = doc.styles["Normal"]
-    normal.font.name = FONT
-    normal.font.size = Pt(9)
-    _complex_script_font(normal.element.get_or_add_rPr())
-    section = doc.sections[0]
-    for margin in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, margin, Cm(1.5))
-    if document.rtl:
-        _set(section._sectPr, "w:bidi", SECTION_AFTER_BIDI)
+    doc = blank_document(document.title, document.locale, document.rtl, font_points=9)
     _paragraph(doc.add_paragraph(style="Title"), document, document.title)
     for line in document.event:
         _paragraph(doc.add_paragraph(), document, line)
