@@ -64,7 +64,7 @@ class Words:
 
     def __init__(self, language: str, themes: Taxonomy, timezone: str) -> None:
         self.language = language
-        self.themes = {theme.slug: theme.label.get(language, theme.slug) for theme in themes.themes}
+        self.themes = {theme.slug: theme.name(language) for theme in themes.themes}
         self.zone = ZoneInfo(timezone)
 
     def theme(self, slug: str | None) -> str:

@@ -103,6 +103,10 @@ class Theme:
     keywords: tuple[Keyword, ...]
     overrides: tuple[str, ...] = ()
 
+    def name(self, locale: str | None) -> str:
+        """The label in ``locale`` (ar, fr or en, each required), else in English."""
+        return self.label.get(locale or "") or self.label["en"]
+
 
 @dataclass(frozen=True)
 class Match:
@@ -133,6 +137,10 @@ class Taxonomy:
 
     def theme(self, slug: str) -> Theme:
         return next(theme for theme in self.themes if theme.slug == slug)
+
+    def label(self, slug: str, locale: str | None) -> str:
+        """The label of the theme ``slug`` in ``locale`` (see :meth:`Theme.name`)."""
+        return self.theme(slug).name(locale)
 
     def understand(self, text: str) -> list[Match]:
         """The themes ``text`` speaks of, in the order it first names them."""

@@ -271,8 +271,7 @@ def _separator(ctx: Context) -> str:
 def _theme_label(ctx: Context, slug: str | None) -> str:
     if slug is None or slug not in ctx.services.themes.slugs:
         return ctx.tr._("none")
-    label = ctx.services.themes.theme(slug).label
-    return Native(label.get(ctx.locale) or label.get("en") or slug)
+    return Native(ctx.services.themes.label(slug, ctx.locale))
 
 
 async def _partners_named(ctx: Context, ids: list[int]) -> str:

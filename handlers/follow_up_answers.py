@@ -184,11 +184,10 @@ async def _help(ctx: Context, follow_up: FollowUp, commitment: Commitment) -> Re
         )
     await tell_organisers(ctx, ctx.participant, commitment, follow_up, peers)
     if peers:
-        theme = ctx.services.themes.theme(commitment.theme).label
         lines.append(
             tr._(
                 "These peers offered to share their experience of “{theme}”:",
-                theme=theme.get(ctx.locale) or theme.get("fr") or commitment.theme,
+                theme=ctx.services.themes.label(commitment.theme, ctx.locale),
             )
         )
         lines += [

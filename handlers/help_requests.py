@@ -33,8 +33,7 @@ def grants(organisers: frozenset[str]) -> list[tuple[str, str]]:
 def theme_label(ctx: Context, tr: Translator, slug: str | None) -> str:
     if slug is None or slug not in ctx.services.themes.slugs:
         return tr._("none chosen")
-    label = ctx.services.themes.theme(slug).label
-    return Native(label.get(tr.locale) or label.get("en") or slug)
+    return Native(ctx.services.themes.label(slug, tr.locale))
 
 
 def help_message(

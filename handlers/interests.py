@@ -203,8 +203,7 @@ def _separator(ctx: Context) -> str:
 
 
 def _theme_label(ctx: Context, slug: str) -> str:
-    label = ctx.services.themes.theme(slug).label
-    return label.get(ctx.locale) or label.get("en") or slug
+    return ctx.services.themes.label(slug, ctx.locale)
 
 
 def _themes_named(ctx: Context, slugs: list[str]) -> str:

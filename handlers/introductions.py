@@ -39,7 +39,7 @@ def themes_text(tr: Translator, themes: Taxonomy, slugs: Collection[str]) -> str
     labels = []
     for theme in themes.themes:
         if theme.slug in slugs and len(labels) < THEMES_SAID:
-            label = theme.label.get(tr.locale) or theme.label.get("ar", theme.slug)
+            label = theme.name(tr.locale)
             if tr.locale in LOWER_CASED:
                 label = label[:1].lower() + label[1:]
             labels.append(label)

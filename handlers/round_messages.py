@@ -61,7 +61,7 @@ def starter(
             theme = _theme(taxonomy, slugs)
             if theme is None:
                 continue
-            label = {"name": name, "theme": Native(theme.label.get(tr.locale, theme.slug))}
+            label = {"name": name, "theme": Native(theme.name(tr.locale))}
             if rule == "they_offer":
                 return tr._(
                     "{name} has experience in {theme}, which you seek: ask how their "
