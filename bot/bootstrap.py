@@ -105,7 +105,7 @@ class App:
 
     def telegram_sender(self, token: str | None = None):
         from bot.channels.telegram_sender import TelegramSender
-        from bot.reports import ReportFiles
+        from bot.report_files import ReportFiles
 
         documents = ReportFiles(self.database, self.settings, self.services.event_id)
         return TelegramSender(

@@ -12,7 +12,6 @@ about 0.65 ms a row of six cells, most of the 10 s budget for ten thousand actio
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import io
 import sys
@@ -442,30 +441,6 @@ async def read(settings: Settings, kind: str):
         return await rows_of(database, event_id, kind)
     finally:
         await database.close()
-
-
-class ReportFiles:
-    """Builds the file a message carries (a :class:`~handlers.messages.Document`) at send
-    time, from the database, with the writers ``tawasul report`` uses.
-
-    The writing runs in a thread, one file at a time, so other sends go on meanwhile.
-    """
-
-    def __init__(self, database, settings: Settings, event_id: int) -> None:
-        self.database = database
-        self.settings = settings
-        self.event_id = event_id
-        self._one_at_a_time = asyncio.Lock()
-
-    async def __call__(self, document) -> bytes:
-        rows = await rows_of(self.database, self.event_id, document.report)
-        async with self._one_at_a_time:
-            return await asyncio.to_thread(self._bytes, document, rows)
-
-    def _bytes(self, document, rows) -> bytes:
-        buffer = io.BytesIO()
-        write(self.settings, document.report, document.format, document.language, buffer, rows)
-        return buffer.getvalue()
 
 
 def write(settings: Settings, kind: str, fmt: str, language: str, target, rows) -> str:
