@@ -35,6 +35,7 @@ from handlers import (
     presence,
     prompts,
     reminders,
+    reopening,
     report,
     rounds,
     toolkit,
@@ -241,6 +242,7 @@ async def bootstrap(
     rounds.register(conversation.commands, conversation.callbacks)
     commitments.register(conversation)
     follow_up_answers.register(conversation.callbacks)
+    reopening.register(conversation.callbacks)
     report.register(conversation.commands)
     run_of_show = RunOfShow(
         database,

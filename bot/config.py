@@ -21,6 +21,15 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
 
+from bot.channel_settings import (
+    ChannelSettingsError,
+    TelegramWebhook,
+    WebSettings,
+    WhatsAppSettings,
+    telegram_webhook,
+    web_settings,
+    whatsapp_settings,
+)
 from bot.collectivity_import import DATA, SAMPLE_CSV
 from bot.english import count_of
 from db.session import DatabaseMisconfigured, check_url
@@ -101,6 +110,12 @@ class Settings:
     delivery_per_chat_per_second: float | None = 1.0
     """Messages per second to one chat after its burst; None: not limited ([delivery])."""
     delivery_per_chat_burst: int = 3
+    whatsapp: WhatsAppSettings | None = None
+    """The WhatsApp Cloud API channel ([whatsapp]); None while it is off."""
+    telegram_webhook: TelegramWebhook | None = None
+    """Telegram's webhook mode ([telegram] mode = "webhook"); None: long polling."""
+    web: WebSettings = field(default_factory=WebSettings)
+    """Where the web server listens for webhooks ([web]), when a channel needs one."""
 
 
 def _embedded_defaults() -> str:
@@ -176,7 +191,15 @@ SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
     "reminders": {"before_event": list, "before_session": list},
     "roles": {"organisers": list, "facilitators": list},
     "database": {"url": str},
-    "telegram": {"api_base_url": str, "bot_username": str},
+    "telegram": {"api_base_url": str, "bot_username": str, "mode": str, "webhook_url": str},
+    "whatsapp": {
+        "phone_number_id": str,
+        "api_base_url": str,
+        "api_version": str,
+        "rate_per_second": int,
+        "templates": dict,
+    },
+    "web": {"host": str, "port": int},
     "privacy": {
         "controller": dict,
         "contact_email": str,
@@ -202,6 +225,12 @@ SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
         "per_chat_burst": int,
     },
 }
+SECRET_KEYS = {
+    ("whatsapp", "app_secret"): "WHATSAPP_APP_SECRET",
+    ("whatsapp", "access_token"): "WHATSAPP_ACCESS_TOKEN",
+    ("whatsapp", "verify_token"): "WHATSAPP_VERIFY_TOKEN",
+    ("telegram", "webhook_secret"): "TELEGRAM_WEBHOOK_SECRET",
+}
 REQUIRED = {"event": ("code", "name", "date", "place", "timezone")}
 
 
@@ -213,6 +242,11 @@ def _check_shape(raw: dict[str, Any]) -> None:
             raise ConfigError(f"{section}: must be a table")
         for key, item in value.items():
             expected = SCHEMA[section].get(key)
+            if (section, key) in SECRET_KEYS:
+                raise ConfigError(
+                    f"{section}.{key}: a secret does not belong in the file: remove it and set "
+                    f"{SECRET_KEYS[section, key]} in the environment instead"
+                )
             if (section, key) == ("telegram", "token"):
                 raise ConfigError(
                     "telegram.token: a secret does not belong in the file: remove it and set "
@@ -314,6 +348,12 @@ def _settings(
         place=_localised(raw, "place"),
         timezone=event["timezone"],
     )
+    try:
+        whatsapp = whatsapp_settings(raw, environ, locales)
+        webhook = telegram_webhook(telegram, environ)
+        web = web_settings(raw, environ)
+    except ChannelSettingsError as error:
+        raise ConfigError(str(error)) from None
     agenda_file = _data_file(raw, base, "agenda", "file", SHIPPED_AGENDA)
     themes_file = _data_file(raw, base, "interests", "themes_file", SHIPPED_THEMES)
     return Settings(
@@ -340,6 +380,9 @@ def _settings(
         delivery_rate_per_second=_delivery_rate(raw),
         delivery_per_chat_per_second=_per_chat_rate(raw),
         delivery_per_chat_burst=_per_chat_burst(raw),
+        whatsapp=whatsapp,
+        telegram_webhook=webhook,
+        web=web,
     )
 
 

@@ -139,7 +139,7 @@ class Recorder:
         self.received: dict[str, list[Reply]] = {}
         self.count = 0
 
-    async def send(self, external_id: str, message: Reply) -> Sent:
+    async def send(self, external_id: str, message: Reply, locale: str | None = None) -> Sent:
         self.received.setdefault(external_id, []).append(message)
         self.count += 1
         return Sent(str(self.count))

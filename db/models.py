@@ -142,6 +142,9 @@ class ChannelAccount(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     unreachable_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     """When the channel said the person blocked the bot; cleared when they write again."""
+    last_inbound_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    """When the person last wrote, on a channel that allows free-form messages only for a
+    while after that (WhatsApp's 24 hours); None when the platform said the window closed."""
 
 
 class DialogueState(Base):
@@ -169,7 +172,7 @@ class InboundUpdate(Base):
 
 
 OUTBOX_LANES = ("reply", "bulk")
-OUTBOX_STATUSES = ("pending", "sent", "blocked", "failed", "skipped")
+OUTBOX_STATUSES = ("pending", "held", "sent", "blocked", "failed", "skipped")
 
 
 class OutboxMessage(Base):
@@ -184,9 +187,11 @@ class OutboxMessage(Base):
     __table_args__ = (
         CheckConstraint("lane IN ('reply', 'bulk')", name="lane"),
         CheckConstraint(
-            "status IN ('pending', 'sent', 'blocked', 'failed', 'skipped')", name="status"
+            "status IN ('pending', 'held', 'sent', 'blocked', 'failed', 'skipped')",
+            name="status",
         ),
         Index("ix_outbox_due_pending", "status", "due_at"),
+        Index("ix_outbox_platform_message_id", "platform_message_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -199,7 +204,9 @@ class OutboxMessage(Base):
     status: Mapped[str] = mapped_column(String(8), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(String(500))
-    platform_message_id: Mapped[str | None] = mapped_column(String(64))
+    platform_message_id: Mapped[str | None] = mapped_column(String(128))
+    """The platform's id of what was sent (a Telegram message id, a WhatsApp wamid; for a
+    row held behind a template, the template's)."""
     idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -207,6 +214,10 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     """Past this instant the row is skipped, not sent: a reminder whose session began."""
+    delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    """When the platform said the message reached the phone (WhatsApp status webhooks)."""
+    read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    """When the platform said the person read it (WhatsApp, where read receipts are on)."""
 
 
 class Broadcast(Base):

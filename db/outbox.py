@@ -36,6 +36,9 @@ from db.session import Database
 
 REPLY = "reply"
 BULK = "bulk"
+HELD = "held"
+WAITING = ("pending", HELD)
+"""Rows still to be delivered: pending, or held behind a template until the person writes."""
 ERROR_MAX = 500
 EXPIRED = "expired"
 _ADD = insert(OutboxMessage.__table__).returning(OutboxMessage.__table__.c.id)
@@ -104,15 +107,25 @@ class Outbox:
         return set(keys)
 
     async def skip_pending_with_key_prefix(self, prefix: str, reason: str) -> int:
-        """Mark the pending rows whose key starts with ``prefix`` skipped, with ``reason``:
-        they are never sent. How many were."""
+        """Mark the rows still waiting (pending or held) whose key starts with ``prefix``
+        skipped, with ``reason``: they are never sent. How many were."""
         result = await self._session.execute(
             update(OutboxMessage)
             .where(
                 OutboxMessage.idempotency_key.startswith(prefix, autoescape=True),
-                OutboxMessage.status == "pending",
+                OutboxMessage.status.in_(WAITING),
             )
             .values(status="skipped", last_error=reason[:ERROR_MAX])
+        )
+        return result.rowcount or 0
+
+    async def release_held(self, account_id: int, now: datetime) -> int:
+        """The person wrote: the rows held behind a template for them are due now, in the
+        order they were written. How many were."""
+        result = await self._session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.account_id == account_id, OutboxMessage.status == HELD)
+            .values(status="pending", due_at=now, claimed_by=None, lease_until=None)
         )
         return result.rowcount or 0
 
@@ -145,6 +158,10 @@ class Claimed:
     attempts: int
     lease_until: datetime | None = None
     """When the claim lapses and another sender may take the row."""
+    locale: str | None = None
+    """The recipient's language, as chosen in the conversation (None: the default)."""
+    last_inbound_at: datetime | None = None
+    """When the recipient last wrote, on a channel that keeps it (see ``ChannelAccount``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,7 +262,13 @@ class OutboxQueue:
         if not claimed_ids:
             return []
         rows = await session.execute(
-            select(OutboxMessage, ChannelAccount.channel, ChannelAccount.external_id)
+            select(
+                OutboxMessage,
+                ChannelAccount.channel,
+                ChannelAccount.external_id,
+                ChannelAccount.locale,
+                ChannelAccount.last_inbound_at,
+            )
             .join(ChannelAccount, ChannelAccount.id == OutboxMessage.account_id)
             .where(OutboxMessage.id.in_(claimed_ids))
             .order_by(OutboxMessage.id)
@@ -260,8 +283,10 @@ class OutboxQueue:
                 row.content,
                 row.attempts,
                 now + self.lease,
+                locale,
+                as_utc(last_inbound_at) if last_inbound_at is not None else None,
             )
-            for row, channel, external_id in rows
+            for row, channel, external_id, locale, last_inbound_at in rows
         ]
 
     async def sent(self, row: Claimed, now: datetime, platform_id: str) -> None:
@@ -311,7 +336,7 @@ class OutboxQueue:
             )
             await session.execute(
                 update(OutboxMessage)
-                .where(OutboxMessage.account_id == account_id, OutboxMessage.status == "pending")
+                .where(OutboxMessage.account_id == account_id, OutboxMessage.status.in_(WAITING))
                 .values(
                     status="blocked",
                     last_error=reason[:ERROR_MAX],
@@ -333,6 +358,42 @@ class OutboxQueue:
                     claimed_by=None,
                     lease_until=None,
                 )
+            )
+
+    async def hold(self, row: Claimed, template_id: str | None) -> None:
+        """Keep the row until the person writes again (:meth:`Outbox.release_held`): it is
+        outside the channel's window, and ``template_id`` is the platform's id of the
+        template sent in its place (None: one sent for an earlier row stands for it too)."""
+        async with self.database.unit_of_work(urgent=True) as session:
+            await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == row.id)
+                .values(
+                    status=HELD,
+                    attempts=OutboxMessage.attempts + 1,
+                    claimed_by=None,
+                    lease_until=None,
+                    platform_message_id=template_id,
+                )
+            )
+
+    async def holds_for(self, account_id: int) -> bool:
+        """Whether a row for the account is already held behind a template."""
+        async with self.database.unit_of_work() as session:
+            held = await session.scalar(
+                select(OutboxMessage.id)
+                .where(OutboxMessage.account_id == account_id, OutboxMessage.status == HELD)
+                .limit(1)
+            )
+        return held is not None
+
+    async def window_closed(self, account_id: int) -> None:
+        """The platform said the person's window is closed (WhatsApp 131047)."""
+        async with self.database.unit_of_work(urgent=True) as session:
+            await session.execute(
+                update(ChannelAccount)
+                .where(ChannelAccount.id == account_id)
+                .values(last_inbound_at=None)
             )
 
     async def release(self, row_ids: list[int]) -> None:
@@ -381,7 +442,7 @@ class OutboxQueue:
 async def _delete_emptied_accounts(session: AsyncSession, account_ids: set[int]) -> None:
     """Delete those of the accounts that hold nothing and have nothing pending."""
     pending = exists().where(
-        OutboxMessage.account_id == ChannelAccount.id, OutboxMessage.status == "pending"
+        OutboxMessage.account_id == ChannelAccount.id, OutboxMessage.status.in_(WAITING)
     )
     dialogue = exists().where(DialogueState.account_id == ChannelAccount.id)
     await session.execute(
@@ -420,8 +481,73 @@ async def purge_finished_replies(database: Database, before: datetime) -> int:
         result = await session.execute(
             delete(OutboxMessage).where(
                 personal,
-                OutboxMessage.status != "pending",
+                OutboxMessage.status.not_in(WAITING),
                 OutboxMessage.created_at < before,
             )
         )
     return result.rowcount or 0
+
+
+@dataclass(frozen=True, slots=True)
+class Receipt:
+    """What a platform later said of a message it accepted (WhatsApp status webhooks):
+    ``status`` is ``delivered``, ``read`` or ``failed``; a failure carries its reason, and
+    ``resend`` (the window had closed: send it again, as a template) or ``unreachable``
+    (the number cannot receive messages: the account is marked so)."""
+
+    platform_id: str
+    status: str
+    at: datetime
+    reason: str | None = None
+    resend: bool = False
+    unreachable: bool = False
+
+
+async def record_receipts(database: Database, receipts: Sequence[Receipt]) -> int:
+    """Apply receipts to the rows sent under their platform ids; how many rows they named.
+
+    Delivered and read keep their first time (a read message was delivered too). A
+    failure after acceptance makes the row failed, or pending again (due at once, and the
+    account's window closed) when it is to be sent again; an unknown id is ignored (a
+    message of another deployment of the same number, or a row already purged).
+    """
+    named = 0
+    async with database.unit_of_work() as session:
+        for receipt in receipts:
+            row = await session.scalar(
+                select(OutboxMessage).where(
+                    OutboxMessage.platform_message_id == receipt.platform_id
+                )
+            )
+            if row is None:
+                continue
+            named += 1
+            if receipt.status in ("delivered", "read"):
+                row.delivered_at = row.delivered_at or receipt.at
+                if receipt.status == "read":
+                    row.read_at = row.read_at or receipt.at
+            elif receipt.status == "failed":
+                await _failed_after_acceptance(session, row, receipt)
+    return named
+
+
+async def _failed_after_acceptance(
+    session: AsyncSession, row: OutboxMessage, receipt: Receipt
+) -> None:
+    reason = (receipt.reason or "failed after acceptance")[:ERROR_MAX]
+    if receipt.resend and row.status == "sent":
+        row.status, row.due_at, row.last_error = "pending", receipt.at, reason
+        row.sent_at = row.platform_message_id = None
+        await session.execute(
+            update(ChannelAccount)
+            .where(ChannelAccount.id == row.account_id)
+            .values(last_inbound_at=None)
+        )
+        return
+    row.status, row.last_error = "failed", reason
+    if receipt.unreachable:
+        await session.execute(
+            update(ChannelAccount)
+            .where(ChannelAccount.id == row.account_id)
+            .values(unreachable_at=receipt.at)
+        )

@@ -205,6 +205,11 @@ class Conversation:
         account = await store.accounts.open(inbound.channel, inbound.external_id, now)
         if account.unreachable_at is not None:
             account.unreachable_at = None
+        if limits.free_form_window_s is not None:
+            # The person wrote: the channel's window is open again, and what waited
+            # behind a template for them goes now.
+            account.last_inbound_at = now
+            await store.outbox.release_held(account.id, now)
         prefix = _reply_prefix(inbound)
         written = []
         for position, reply in enumerate(replies):

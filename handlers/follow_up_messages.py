@@ -4,9 +4,11 @@ The buttons are keyed ``followup:<follow-up id>:<answer>`` (a callback namespace
 tap works whatever the person is doing; :mod:`handlers.follow_up_answers` takes them).
 
 The outbox content carries one more key, ``template``, for a channel that may write
-first only with an approved template (WhatsApp, outside the 24-hour window): the
-template's name, its language and its parameters (the person's name, the commitment
-shortened, the deadline). A channel that does not need it ignores it.
+first only with an approved template (WhatsApp, outside the 24-hour window): the kind of
+template, its language and its named parameters (the person's name, the commitment
+shortened, the deadline); the channel's configuration says which approved template
+stands for the kind and in which order it takes the parameters. A channel that does not
+need it ignores it.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from handlers.messages import Option, Reply, to_content
 from locales.i18n import Translator
 
 NAMESPACE = "followup"
-TEMPLATE = "commitment_follow_up"
+TEMPLATE = "commitment_follow_up"  # one of handlers.messages.TEMPLATE_KINDS
 DONE, PROGRESS, BLOCKED, DROPPED, HELP = "done", "progress", "blocked", "dropped", "help"
 NOTE, SKIP_NOTE = "note", "nonote"
 ANSWERS = (DONE, PROGRESS, BLOCKED, DROPPED, HELP)
@@ -57,13 +59,13 @@ def follow_up_content(
     """The outbox content of a follow-up in ``tr``'s language, with its template."""
     content = to_content(follow_up_reply(tr, follow_up_id, commitment))
     content["template"] = {
-        "name": TEMPLATE,
+        "kind": TEMPLATE,
         "language": tr.locale,
-        "parameters": [
-            participant.full_name,
-            shortened(commitment.text),
-            tr.date(commitment.deadline),
-        ],
+        "parameters": {
+            "name": participant.full_name,
+            "commitment": shortened(commitment.text),
+            "deadline": tr.date(commitment.deadline),
+        },
     }
     return content
 

@@ -28,6 +28,8 @@ class Inbound:
     ``update_id`` is the platform's id for the delivery, used to handle it once.
     ``handle`` is the sender's public name on the channel (a Telegram ``@username``),
     when they have one: kept only if they choose to share it with the peers they accept.
+    ``display_name`` is the name their profile shows (WhatsApp's profile name), offered
+    as their name when they register; never stored unless they choose it.
     """
 
     channel: str
@@ -36,6 +38,7 @@ class Inbound:
     text: str = ""
     update_id: str | None = None
     handle: str | None = None
+    display_name: str | None = None
 
     @classmethod
     def message(cls, channel: str, external_id: str, text: str, update_id: str | None = None):
@@ -72,6 +75,18 @@ class Option:
 YES = "yes"
 NO = "no"
 SKIP = "skip"
+
+
+TEMPLATE_KINDS = {
+    "commitment_follow_up": ("name", "commitment", "deadline"),
+    "message_waiting": (),
+}
+"""The kinds of message that may go as an approved template, where the channel asks for
+one (WhatsApp, outside its 24-hour window), each with the parameters its content names.
+``message_waiting`` stands for any other message: "a message is waiting for you"."""
+MESSAGE_WAITING = "message_waiting"
+REOPEN = "reopen"
+"""The callback namespace of a template's button: the tap opens the window again."""
 
 
 REPORT_FORMATS = {
@@ -164,6 +179,9 @@ class ChannelLimits:
     max_label_length: int = 256
     max_options: int = 100
     max_caption_length: int = 1024
+    free_form_window_s: float | None = None
+    """On a channel where the bot may write freely only for so long after the person's
+    last message (WhatsApp: 24 hours), that many seconds; None: no such limit."""
 
 
 def check(reply: Reply, limits: ChannelLimits) -> Reply:

@@ -180,7 +180,7 @@ async def test_two_broadcasts_to_the_same_people_have_their_own_keys(database, e
 class PickyPhone(Phone):
     """Dalia blocked the bot since the broadcast was written; Elias's message is refused."""
 
-    async def send(self, external_id, message):
+    async def send(self, external_id, message, locale=None):
         if external_id == "dalia":
             return Blocked("Forbidden: bot was blocked by the user")
         if external_id == "elias":

@@ -342,9 +342,10 @@ async def test_the_outbox_row_carries_the_template_in_the_accounts_language(app,
     await inbox.sweep()
     [row] = await follow_up_rows(app)
     template = row.content["template"]
-    assert template["name"] == "commitment_follow_up"
+    assert template["kind"] == "commitment_follow_up"
     assert template["language"] == "ar"
-    name, text, deadline = template["parameters"]
+    parameters = template["parameters"]
+    name, text, deadline = parameters["name"], parameters["commitment"], parameters["deadline"]
     assert name == "Amal Idrissi"
     assert len(text) == 100 and text.endswith("…")
     assert deadline == "28 أبريل 2025"

@@ -254,7 +254,7 @@ async def test_network_trouble_backs_off_then_fails_after_the_last_attempt(bot, 
     class Down:
         calls = 0
 
-        async def send(self, external_id, message):
+        async def send(self, external_id, message, locale=None):
             from bot.delivery.ports import RetryLater
 
             Down.calls += 1
@@ -325,7 +325,7 @@ class Recorder:
         self.hold = hold
         self.gate = asyncio.Event()
 
-    async def send(self, external_id, message):
+    async def send(self, external_id, message, locale=None):
         self.log.append(message.text)
         if len(self.log) == self.hold:
             await self.gate.wait()
@@ -353,7 +353,7 @@ class Gated:
         for _ in range(count):
             self._passes.release()
 
-    async def send(self, external_id, message):
+    async def send(self, external_id, message, locale=None):
         self.waiting += 1
         await self._passes.acquire()
         self.returned += 1
@@ -555,7 +555,7 @@ async def test_two_dispatchers_at_once_send_every_row_exactly_once(bot, clock):
         def __init__(self) -> None:
             self.sent: list[str] = []
 
-        async def send(self, external_id, message):
+        async def send(self, external_id, message, locale=None):
             self.sent.append(external_id)
             await asyncio.sleep(0)
             return Sent(external_id)
@@ -611,7 +611,7 @@ async def test_an_unknown_outcome_is_resent_for_a_reply_and_by_policy_for_bulk(b
     from bot.delivery.ports import Unknown
 
     class Silent:
-        async def send(self, external_id, message):
+        async def send(self, external_id, message, locale=None):
             return Unknown("TimedOut: Timed out")
 
     async with app.database.unit_of_work() as session:

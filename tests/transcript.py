@@ -24,7 +24,7 @@ class Phone:
     def __init__(self) -> None:
         self.received: dict[str, list[Reply]] = {}
 
-    async def send(self, external_id: str, message: Reply):
+    async def send(self, external_id: str, message: Reply, locale: str | None = None):
         self.received.setdefault(external_id, []).append(message)
         return Sent(str(len(self.received[external_id])))
 

@@ -48,7 +48,7 @@ class ConsoleSender:
         self.sink = sink
         self._ids = itertools.count(1)
 
-    async def send(self, external_id: str, message: Reply) -> Outcome:
+    async def send(self, external_id: str, message: Reply, locale: str | None = None) -> Outcome:
         self.sink.write(render(message) + "\n\n")
         self.sink.flush()
         return Sent(str(next(self._ids)))

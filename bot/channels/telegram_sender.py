@@ -77,7 +77,7 @@ class TelegramSender:
     async def stop(self) -> None:
         await self.bot.shutdown()
 
-    async def send(self, external_id: str, message: Reply) -> Outcome:
+    async def send(self, external_id: str, message: Reply, locale: str | None = None) -> Outcome:
         try:
             return await self._send_reply(int(external_id), message)
         except TelegramError as error:

@@ -224,7 +224,7 @@ class Delivery:
     async def _call(self, sender: Sender, row: Claimed) -> Outcome:
         """The sender's outcome; a sender that raises is a retry, logged with its type only."""
         try:
-            return await sender.send(row.external_id, from_content(row.content))
+            return await sender.send(row.external_id, from_content(row.content), row.locale)
         except Exception as error:
             log.exception("sender for %s raised on row %s", row.channel, row.id)
             return RetryLater(type(error).__name__)
