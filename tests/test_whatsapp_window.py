@@ -189,9 +189,7 @@ async def test_a_message_without_a_template_of_its_own_waits_behind_the_general_
     assert [item[1] for item in whatsapp.of(sara)[1:]] == ["Reminder 1", "Reminder 2"]
 
 
-async def test_with_no_approved_template_the_row_fails_and_the_account_is_unreachable(
-    app, clock
-):
+async def test_with_no_approved_template_the_row_fails_and_the_account_is_unreachable(app, clock):
     clock.current = MADE
     sara = await joins_on_whatsapp(app)
     whatsapp = FakeWhatsApp(approved=())
@@ -205,9 +203,7 @@ async def test_with_no_approved_template_the_row_fails_and_the_account_is_unreac
     assert (await account_of(app, sara)).unreachable_at is not None
 
 
-async def test_receipts_mark_delivery_and_read_and_a_late_131047_resends_as_template(
-    app, clock
-):
+async def test_receipts_mark_delivery_and_read_and_a_late_131047_resends_as_template(app, clock):
     clock.current = utc(2025, 3, 17, 7, 30)
     sara = await joins_on_whatsapp(app)
     whatsapp = FakeWhatsApp()
