@@ -14,6 +14,7 @@ from transcript import Person
 
 from bot.delivery.dispatcher import Delivery
 from bot.delivery.ports import Failed, OutsideWindow, Sent
+from db.broadcasts import create, parse_audience
 from db.models import ChannelAccount, OutboxMessage
 from db.outbox import Receipt, record_receipts
 from handlers.messages import MESSAGE_WAITING, Reply
@@ -242,3 +243,35 @@ async def test_telegram_has_no_window(app, clock):
     sara = Person(app.conversation, "77")
     await sara.says("/start")
     assert (await account_of(app, sara)).last_inbound_at is None
+
+
+async def test_organisers_see_delivered_read_and_held_copies_of_a_broadcast(app, clock):
+    clock.current = MADE
+    sara = await joins_on_whatsapp(app, "212600000001", "Sara Bennani")
+    clock.advance(days=2)
+    amal = await joins_on_whatsapp(app, "212600000009", "Amal Idrissi")
+    whatsapp = FakeWhatsApp()
+    created = await create(
+        app.database, app.services.event_id, parse_audience("all"), {"en": "Hello"}, clock()
+    )
+    await Delivery(app.database, {"whatsapp": whatsapp}, clock, sleep=clock.sleep).run_once()
+    assert whatsapp.of(sara)[0][:2] == ("template", MESSAGE_WAITING)  # 2 days since she wrote
+    [(_, text)] = whatsapp.of(amal)
+    assert text == "Hello"
+    [sent] = [row for row in await outbox_rows(app, "broadcast:") if row.status == "sent"]
+    await record_receipts(
+        app.database,
+        [
+            Receipt(sent.platform_message_id, "delivered", clock()),
+            Receipt(sent.platform_message_id, "read", clock()),
+        ],
+    )
+
+    lead = Person(app.conversation, "facilitator", channel="console")
+    await lead.says("/language")
+    await lead.taps("English")
+    await lead.says("/broadcasts")
+    lead.sees(f"#{created.id}")
+    lead.sees("sent 1, pending 0, failed 0, unreachable 0")
+    lead.sees("delivered 1, read 1")
+    lead.sees("1 waiting for the person to open the template sent instead.")
