@@ -429,7 +429,7 @@ async def ask_phone(ctx: Context) -> Reply:
     return Reply(
         tr._(
             "Would you like to give a phone number, so that the organisers can reach you? "
-            "Share it with the button, type it, or skip."
+            "You can type it, or skip this step."
         ),
         (Option("skip", tr._("Skip"), SKIP),),
         contact_request=tr._("Share my phone number"),
