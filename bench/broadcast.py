@@ -35,6 +35,7 @@ import asyncio
 import json
 import random
 import re
+import socket
 import subprocess
 import sys
 import tempfile
@@ -46,17 +47,23 @@ from pathlib import Path
 from running_bot import (
     BENCH,
     BotProcess,
+    FakeGraphServer,
     FakeTelegramServer,
     bot_environment,
     percentile,
     start_tawasul,
+    start_tawasul_whatsapp,
     tawasul,
     wait_for,
+    whatsapp_config,
+    whatsapp_environment,
     write_config,
 )
 
 FIRST_RECIPIENT = 10_000_000
 FIRST_REGISTRANT = 40_000_000
+WHATSAPP_RECIPIENT = 212_600_000_000
+WHATSAPP_REGISTRANT = 212_700_000_000
 TEXT = "اجتماع الغد على الساعة التاسعة"
 REGISTRATION = [
     ("text", "/start", 1),
@@ -84,8 +91,12 @@ def keep_participants(config: Path) -> Path:
     return config
 
 
-async def seed(config: Path, count: int) -> None:
-    """``count`` participants registered for the event, each with a Telegram account."""
+async def seed(
+    config: Path, count: int, channel: str = "telegram", first_external: int = FIRST_RECIPIENT
+) -> None:
+    """``count`` participants registered for the event, each with an account on
+    ``channel`` (external ids from ``first_external``). On WhatsApp each wrote a moment ago: their
+    24-hour window is open, so the broadcast goes free-form, not as a template."""
     from sqlalchemy import func, insert, select
 
     from bot.bootstrap import migrate
@@ -129,11 +140,12 @@ async def seed(config: Path, count: int) -> None:
                 insert(ChannelAccount),
                 [
                     {
-                        "channel": "telegram",
-                        "external_id": str(FIRST_RECIPIENT + n),
+                        "channel": channel,
+                        "external_id": str(first_external + n),
                         "participant_id": pid,
                         "locale": "ar",
                         "created_at": now,
+                        "last_inbound_at": now if channel == "whatsapp" else None,
                     }
                     for n, pid in enumerate(ids)
                 ],
@@ -224,7 +236,7 @@ def tawasul_case(n: int, latency_ms: float, limit: int, people: int, think_s: fl
         asyncio.run(seed(config, n))
         bot = start_tawasul(server, config)
         try:
-            queued = queue_broadcast(server, config)
+            queued = queue_broadcast(bot_environment(server), config)
             registrants = [
                 Registrant(FIRST_REGISTRANT + i, starts_at=queued + 0.2 * i) for i in range(people)
             ]
@@ -256,12 +268,71 @@ def tawasul_case(n: int, latency_ms: float, limit: int, people: int, think_s: fl
         }
 
 
-def queue_broadcast(server: FakeTelegramServer, config: Path, *options: str) -> float:
+def whatsapp_copies(graph: FakeGraphServer, recipients: set[str]) -> tuple[dict[str, int], float]:
+    """Copies each WhatsApp recipient got, and when the last one was accepted."""
+    got = dict.fromkeys(recipients, 0)
+    last = 0.0
+    for at, to, _ in graph.send_log():
+        if to in got:
+            got[to] += 1
+            last = max(last, at)
+    return got, last
+
+
+def whatsapp_case(n: int, latency_ms: float, limit: int) -> dict:
+    """The broadcast to ``n`` WhatsApp recipients through the real ``tawasul run``, the
+    fake Cloud API enforcing ``limit`` messages a second (130429 past it)."""
+    recipients = {str(WHATSAPP_RECIPIENT + i) for i in range(n)}
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        FakeGraphServer(latency_ms=latency_ms, rate_limit=limit) as graph,
+    ):
+        config = keep_participants(write_config(Path(folder)))
+        whatsapp_config(config, graph.phone_number_id)
+        asyncio.run(seed(config, n, "whatsapp", WHATSAPP_RECIPIENT))
+        web_port = free_port()
+        bot = start_tawasul_whatsapp(graph, config, web_port)
+        try:
+            queued = queue_broadcast(whatsapp_environment(graph, web_port), config)
+            wait_for(
+                lambda: all(whatsapp_copies(graph, recipients)[0].values()),
+                timeout_s=n / 5 + 120,
+            )
+            wait_for(lambda: pending(config) == 0, timeout_s=60)
+            time.sleep(2)
+        finally:
+            bot.stop()
+        got, last = whatsapp_copies(graph, recipients)
+        seconds = last - queued
+        accepted = sum(1 for at, _, _ in graph.send_log() if queued <= at <= last)
+        return {
+            "case": f"whatsapp-{n}",
+            "recipients": n,
+            "seconds": round(seconds, 2),
+            "rate_per_s": round(accepted / seconds, 2),
+            "bulk_per_s": round(n / seconds, 2),
+            "limit_per_s": limit,
+            "ratio": round(accepted / seconds / limit, 3),
+            "duplicates": sum(max(0, count - 1) for count in got.values()),
+            "lost": sum(1 for count in got.values() if count == 0),
+            "http_429": graph.throughput_errors,
+            "rejected": len(graph.rejections()) - graph.throughput_errors,
+            "registrants": 0,
+            "reply_p95_s": None,
+            "note": "the broadcast alone: registrants over webhooks need the web server",
+        }
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def queue_broadcast(environment: dict[str, str], config: Path, *options: str) -> float:
     """Run ``tawasul broadcast --yes``; the moment it says the rows are written."""
     command = tawasul(config, "broadcast", "--yes", "--text", TEXT, *options)
-    process = subprocess.Popen(
-        command, env=bot_environment(server), stdout=subprocess.PIPE, text=True
-    )
+    process = subprocess.Popen(command, env=environment, stdout=subprocess.PIPE, text=True)
     queued = None
     said = []
     for line in process.stdout:
@@ -347,7 +418,7 @@ def poll_case(n: int, taps: int, window_s: float, latency_ms: float, limit: int)
         asyncio.run(seed(config, n))
         bot = start_tawasul(server, config)
         try:
-            queued = queue_broadcast(server, config, "--options", POLL_OPTIONS)
+            queued = queue_broadcast(bot_environment(server), config, "--options", POLL_OPTIONS)
             tapped = drive_taps(server, plan)
             wait_for(lambda: all(copies(server, recipients)[0].values()), timeout_s=n / 5 + 120)
             wait_for(lambda: len(server.calls("answerCallbackQuery")) >= taps, timeout_s=60)
@@ -404,7 +475,7 @@ def peer_case(n: int, latency_ms: float, limit: int, max_retries: int) -> dict:
             "--count",
             str(n),
         ]
-        peer = BotProcess(command, server, Path(folder) / "peer.log")
+        peer = BotProcess(command, bot_environment(server), Path(folder) / "peer.log")
         if peer.process.wait(timeout=n + 120) != 0:
             raise SystemExit(f"the peer failed: see {peer.log}")
         summary = json.loads(peer.output().strip().splitlines()[-1])
@@ -435,7 +506,15 @@ def main() -> None:
     parser.add_argument("--think-s", type=float, default=1.5, help="a registrant's pause")
     parser.add_argument("--no-peer", action="store_true", help="only tawasul run")
     parser.add_argument("--poll-only", action="store_true", help="only the poll-1000 case")
+    parser.add_argument(
+        "--whatsapp-limit", type=int, default=80, help="WhatsApp messages allowed per second"
+    )
+    parser.add_argument("--whatsapp-only", action="store_true", help="only the whatsapp-1000 case")
     arguments = parser.parse_args()
+    whatsapp = whatsapp_case(1000, arguments.latency_ms, arguments.whatsapp_limit)
+    print(json.dumps(whatsapp), flush=True)
+    if arguments.whatsapp_only:
+        return
     print(json.dumps(poll_case(1000, 800, 20.0, arguments.latency_ms, arguments.limit)))
     if arguments.poll_only:
         return
