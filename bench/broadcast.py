@@ -23,6 +23,14 @@ option by option. ``ratio`` counts every message the fake accepted (the acknowle
 included) from the broadcast's commit to the last recipient's copy; ``seconds`` is that
 time.
 
+``whatsapp-1000`` is the same broadcast to 1,000 WhatsApp recipients (their 24-hour
+window open: each wrote a moment ago), ``tawasul run`` with ``[whatsapp]
+phone_number_id`` set and no Telegram, against the fake Cloud API
+(``tests/fake_graph.py``: ``--latency-ms``, 130429 past ``--whatsapp-limit`` messages in
+any second, 80 by default as ``[whatsapp] rate_per_second``); the registrants post
+Meta's signed webhooks to the bot's web server. ``http_429`` counts the 130429 answers,
+``rejected`` any other refusal.
+
 ``peer-telegram-1000`` is python-telegram-bot's ``ExtBot`` with ``AIORateLimiter
 (max_retries=3)`` sending 1,000 messages at once (``peer-retries0-…``: ``max_retries=0``,
 the library's default), timed from its first send to its last copy accepted.
@@ -32,6 +40,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
+import hmac
+import itertools
 import json
 import random
 import re
@@ -44,12 +55,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+import httpx
 from running_bot import (
     BENCH,
+    WHATSAPP_APP_SECRET,
     BotProcess,
     FakeGraphServer,
     FakeTelegramServer,
     bot_environment,
+    offers,
     percentile,
     start_tawasul,
     start_tawasul_whatsapp,
@@ -279,9 +293,110 @@ def whatsapp_copies(graph: FakeGraphServer, recipients: set[str]) -> tuple[dict[
     return got, last
 
 
-def whatsapp_case(n: int, latency_ms: float, limit: int) -> dict:
+WHATSAPP_REGISTRATION = [
+    ("text", "السلام عليكم"),
+    ("tap", "lang:ar"),
+    ("text", "فاطمة الزهراء العلوي"),
+    ("text", "بركان"),
+    ("text", "1"),
+    ("text", "مكلفة بالتعاون"),
+    ("text", "0612345678"),
+    ("text", "fz@example.ma"),
+    ("tap", "agree"),
+    ("tap", "confirm"),
+]
+"""What a registrant sends on WhatsApp: a greeting (no /start there), then as on Telegram."""
+
+
+class Webhooks:
+    """Posts a person's messages to the bot's ``/webhooks/whatsapp`` as Meta does: the
+    documented payload, signed with the app secret (``X-Hub-Signature-256``)."""
+
+    def __init__(self, port: int, phone_number_id: str) -> None:
+        self.url = f"http://127.0.0.1:{port}/webhooks/whatsapp"
+        self.phone_number_id = phone_number_id
+        self.client = httpx.Client(timeout=10)
+        self._ids = itertools.count(1)
+
+    def post(self, wa_id: str, content: dict) -> None:
+        message = {
+            "from": wa_id,
+            "id": f"wamid.bench{next(self._ids):010d}",
+            "timestamp": str(int(time.time())),
+            **content,
+        }
+        value = {
+            "messaging_product": "whatsapp",
+            "metadata": {
+                "display_phone_number": "15550783881",
+                "phone_number_id": self.phone_number_id,
+            },
+            "contacts": [{"profile": {"name": "Fatima"}, "wa_id": wa_id}],
+            "messages": [message],
+        }
+        change = {"field": "messages", "value": value}
+        payload = {
+            "object": "whatsapp_business_account",
+            "entry": [{"id": "1", "changes": [change]}],
+        }
+        body = json.dumps(payload, ensure_ascii=False).encode()
+        digest = hmac.new(WHATSAPP_APP_SECRET.encode(), body, hashlib.sha256).hexdigest()
+        headers = {"X-Hub-Signature-256": f"sha256={digest}", "Content-Type": "application/json"}
+        answer = self.client.post(self.url, content=body, headers=headers)
+        if answer.status_code != 200:
+            raise SystemExit(f"the webhook was answered {answer.status_code}: {answer.text}")
+
+    def step(self, wa_id: str, kind: str, value: str) -> None:
+        if kind == "text":
+            self.post(wa_id, {"type": "text", "text": {"body": value}})
+        else:
+            reply = {"type": "button_reply", "button_reply": {"id": value, "title": value}}
+            self.post(wa_id, {"type": "interactive", "interactive": reply})
+
+
+def run_whatsapp_registrations(
+    graph: FakeGraphServer, hooks: Webhooks, people: list[Registrant], think_s: float
+) -> None:
+    """Drive every registrant from this one thread: each step once the bot answered the
+    last (its first message counts for the latency) and the person read it (``think_s``),
+    a tap once its button was sent."""
+    deadline = time.monotonic() + 600
+    offered_from = {person.chat: 0 for person in people}
+    steps = len(WHATSAPP_REGISTRATION)
+    while not all(p.step >= steps and p.pushed_at is None for p in people):
+        now = time.monotonic()
+        if now > deadline:
+            raise SystemExit("the WhatsApp registrations did not finish in 10 minutes")
+        for person in people:
+            wa_id = str(person.chat)
+            if person.pushed_at is not None:
+                if graph.count(wa_id) > person.expected:
+                    answered = min(
+                        at
+                        for at, to, _ in graph.send_log()
+                        if to == wa_id and at >= person.pushed_at
+                    )
+                    person.latencies.append(answered - person.pushed_at)
+                    offered_from[person.chat] = person.expected
+                    person.pushed_at = None
+                    person.next_at = now + think_s
+                elif now - person.pushed_at > 60:
+                    raise SystemExit(f"registrant {wa_id}: no answer in 60 s")
+            elif person.step < steps and now >= max(person.starts_at, person.next_at):
+                kind, value = WHATSAPP_REGISTRATION[person.step]
+                if kind == "tap" and not offers(graph, wa_id, value, offered_from[person.chat]):
+                    continue
+                person.expected = graph.count(wa_id)
+                person.pushed_at = time.monotonic()
+                hooks.step(wa_id, kind, value)
+                person.step += 1
+        time.sleep(0.01)
+
+
+def whatsapp_case(n: int, latency_ms: float, limit: int, people: int, think_s: float) -> dict:
     """The broadcast to ``n`` WhatsApp recipients through the real ``tawasul run``, the
-    fake Cloud API enforcing ``limit`` messages a second (130429 past it)."""
+    fake Cloud API enforcing ``limit`` messages a second (130429 past it), while
+    ``people`` register over signed webhooks."""
     recipients = {str(WHATSAPP_RECIPIENT + i) for i in range(n)}
     with (
         tempfile.TemporaryDirectory() as folder,
@@ -294,6 +409,12 @@ def whatsapp_case(n: int, latency_ms: float, limit: int) -> dict:
         bot = start_tawasul_whatsapp(graph, config, web_port)
         try:
             queued = queue_broadcast(whatsapp_environment(graph, web_port), config)
+            registrants = [
+                Registrant(WHATSAPP_REGISTRANT + i, starts_at=queued + 0.2 * i)
+                for i in range(people)
+            ]
+            hooks = Webhooks(web_port, graph.phone_number_id)
+            run_whatsapp_registrations(graph, hooks, registrants, think_s)
             wait_for(
                 lambda: all(whatsapp_copies(graph, recipients)[0].values()),
                 timeout_s=n / 5 + 120,
@@ -305,6 +426,7 @@ def whatsapp_case(n: int, latency_ms: float, limit: int) -> dict:
         got, last = whatsapp_copies(graph, recipients)
         seconds = last - queued
         accepted = sum(1 for at, _, _ in graph.send_log() if queued <= at <= last)
+        latencies = sorted(t for person in registrants for t in person.latencies)
         return {
             "case": f"whatsapp-{n}",
             "recipients": n,
@@ -317,9 +439,10 @@ def whatsapp_case(n: int, latency_ms: float, limit: int) -> dict:
             "lost": sum(1 for count in got.values() if count == 0),
             "http_429": graph.throughput_errors,
             "rejected": len(graph.rejections()) - graph.throughput_errors,
-            "registrants": 0,
-            "reply_p95_s": None,
-            "note": "the broadcast alone: registrants over webhooks need the web server",
+            "registrants": people,
+            "reply_p50_s": round(percentile(latencies, 0.5), 3) if latencies else None,
+            "reply_p95_s": round(percentile(latencies, 0.95), 3) if latencies else None,
+            "reply_max_s": round(latencies[-1], 3) if latencies else None,
         }
 
 
@@ -511,7 +634,13 @@ def main() -> None:
     )
     parser.add_argument("--whatsapp-only", action="store_true", help="only the whatsapp-1000 case")
     arguments = parser.parse_args()
-    whatsapp = whatsapp_case(1000, arguments.latency_ms, arguments.whatsapp_limit)
+    whatsapp = whatsapp_case(
+        1000,
+        arguments.latency_ms,
+        arguments.whatsapp_limit,
+        arguments.registrants,
+        arguments.think_s,
+    )
     print(json.dumps(whatsapp), flush=True)
     if arguments.whatsapp_only:
         return

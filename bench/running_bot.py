@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from fake_graph import FakeGraphServer
+from fake_graph import FakeGraphServer, choices
 from fake_telegram import FakeTelegramServer
 
 BENCH = Path(__file__).resolve().parent
@@ -148,6 +148,11 @@ def start_peer(server: FakeTelegramServer, folder: Path, max_retries: int) -> Bo
     bot = BotProcess(command, bot_environment(server), folder / "peer.log")
     bot.wait_until(lambda: bool(server.calls("getUpdates")), "its first getUpdates")
     return bot
+
+
+def offers(graph: FakeGraphServer, wa_id: str, key: str, since: int) -> bool:
+    """Whether a message to ``wa_id`` after its first ``since`` offers the choice ``key``."""
+    return any(key == id_ for m in graph.messages(wa_id)[since:] for id_, _ in choices(m))
 
 
 def wait_for(done: Callable[[], bool], timeout_s: float, idle: Callable[[], bool] | None = None):

@@ -184,6 +184,7 @@ class ApprovedTemplate:
 class _Injection:
     error: int | str
     times: int | None
+    after: int = 0
 
 
 class FakeGraphServer:
@@ -272,14 +273,16 @@ class FakeGraphServer:
 
     # -- switches ----------------------------------------------------------------------------
 
-    def fail(self, recipient: str, error: int | str, times: int | None = 1) -> None:
-        """The next ``times`` messages to ``recipient`` (None: all) fail with ``error``:
-        :data:`UNDELIVERABLE`, :data:`REENGAGEMENT`, :data:`PAIR_RATE_LIMIT`,
-        :data:`SERVER_ERROR`, :data:`UNAVAILABLE` or :data:`TIMEOUT`. Injections queue."""
+    def fail(self, recipient: str, error: int | str, times: int | None = 1, after: int = 0) -> None:
+        """The next ``times`` messages to ``recipient`` (None: all) fail with ``error``
+        (:data:`UNDELIVERABLE`, :data:`REENGAGEMENT`, :data:`PAIR_RATE_LIMIT`,
+        :data:`SERVER_ERROR`, :data:`UNAVAILABLE` or :data:`TIMEOUT`), once ``after`` more
+        were accepted. Injections queue."""
         if error != TIMEOUT and error not in _TITLES:
             raise ValueError(f"no such injected error: {error!r}")
         with self._condition:
-            self._injections.setdefault(recipient, deque()).append(_Injection(error, times))
+            queue = self._injections.setdefault(recipient, deque())
+            queue.append(_Injection(error, times, after))
 
     def heal(self, recipient: str) -> None:
         """Forget the failures injected for ``recipient``."""
@@ -400,6 +403,8 @@ class FakeGraphServer:
                 self._within_rate_limit()
                 wamid = self._accept(recipient, message)
                 hang = self._take_injection(recipient, TIMEOUT)
+                if not hang:
+                    self._count_down(recipient)
         except GraphError as error:
             with self._condition:
                 self._rejections.append((recipient, error.code, error.details or error.title))
@@ -421,7 +426,7 @@ class FakeGraphServer:
     def _refuse_if_refused(self, recipient: str, message: Json) -> None:
         """The injected failure due for ``recipient``, if any (caller holds the lock)."""
         queue = self._injections.get(recipient)
-        if queue and queue[0].error != TIMEOUT:
+        if queue and queue[0].after == 0 and queue[0].error != TIMEOUT:
             code = queue[0].error
             self._consume(queue)
             raise injected(code)
@@ -430,10 +435,16 @@ class FakeGraphServer:
 
     def _take_injection(self, recipient: str, error: int | str) -> bool:
         queue = self._injections.get(recipient)
-        if queue and queue[0].error == error:
+        if queue and queue[0].after == 0 and queue[0].error == error:
             self._consume(queue)
             return True
         return False
+
+    def _count_down(self, recipient: str) -> None:
+        """One more message accepted: the next injection is that much nearer."""
+        queue = self._injections.get(recipient)
+        if queue and queue[0].after > 0:
+            queue[0].after -= 1
 
     @staticmethod
     def _consume(queue: deque[_Injection]) -> None:

@@ -122,14 +122,17 @@ def test_at_the_limits_everything_goes():
 
 
 def test_injected_failures_come_per_recipient_and_the_throughput_limit_counts_130429():
-    with FakeGraphServer(rate_limit=4, rate_window_s=60) as server:
+    with FakeGraphServer(rate_limit=5, rate_window_s=60) as server:
         server.fail(TO, UNDELIVERABLE)
         server.fail(TO, PAIR_RATE_LIMIT)
+        server.fail("212600000003", UNDELIVERABLE, after=1)
         server.outside_window.add("212600000002")
 
         assert error_of(post(server, text("1"))) == (400, UNDELIVERABLE)
         assert error_of(post(server, text("2"))) == (400, PAIR_RATE_LIMIT)
         assert error_of(post(server, text("3", to="212600000002"))) == (400, REENGAGEMENT)
+        assert post(server, text("4", to="212600000003")).status_code == 200
+        assert error_of(post(server, text("5", to="212600000003"))) == (400, UNDELIVERABLE)
         for n in range(4):
             assert post(server, text(str(n))).status_code == 200
         assert error_of(post(server, text("5"))) == (400, 130429)

@@ -431,3 +431,14 @@ async def test_a_document_with_options_comes_first_and_the_choice_after_it(graph
     assert visible_text(second) == "Le plan d'action"
     assert choices(second) == [("plan:ok", "Valider"), ("plan:edit", "Modifier")]
     assert outcome == Sent(second["id"])
+
+
+async def test_a_reply_refused_half_way_is_not_sent(graph, sender):
+    """Its second part refused: the parts already delivered come again with the retry."""
+    text = "\n".join(["سطر من تقرير طويل عن الالتزامات والمتابعة. " * 20] * 10)
+    graph.fail(TO, SERVER_ERROR, after=1)
+
+    outcome = await sender.send(TO, Reply(text))
+
+    assert graph.count(TO) == 1
+    assert isinstance(outcome, RetryLater)

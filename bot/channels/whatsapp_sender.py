@@ -197,13 +197,10 @@ class WhatsAppSender:
             response = await self._client.post(edge, **request)
         except httpx.TransportError as error:
             return transport_outcome(error)
+        payload = _json(response)
         if response.is_success:
             self._token_refused = False
-            try:
-                return response.json()
-            except ValueError:
-                return Unknown(f"HTTP {response.status_code}: an answer that is not JSON")
-        payload = _json(response)
+            return payload or Unknown(f"HTTP {response.status_code}: no JSON object in answer")
         outcome = outcome_of(response.status_code, payload)
         if refuses_token(response.status_code, payload):
             if not self._token_refused:
