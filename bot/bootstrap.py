@@ -7,6 +7,7 @@ settings, clock or database and get the same application the command line runs.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, select
 
+from bot.channel_settings import WhatsAppSettings
 from bot.channels.limits import LIMITS
 from bot.collectivity_import import ImportRejected, ensure_seeded
 from bot.config import ConfigError, Settings
@@ -24,6 +26,7 @@ from bot.follow_up_sweep import FollowUpSweep
 from bot.housekeeping import Housekeeping
 from bot.run_of_show import RunOfShow, prompt_sender, start_agenda
 from db.models import Event, InboundUpdate
+from db.outbox import record_receipts
 from db.session import Database
 from db.store import UnitOfWork
 from handlers import (
@@ -121,6 +124,7 @@ class App:
         )
 
     def telegram_channel(self, delivery: Delivery, token: str | None = None, *, poll_timeout=10):
+        """The Telegram channel: long polling, or webhooks when ``[telegram] mode`` says so."""
         from bot.channels.telegram import TelegramChannel
 
         return TelegramChannel(
@@ -131,7 +135,56 @@ class App:
             commands=self.command_menus(),
             chat_commands=self.telegram_chat_menus(),
             poll_timeout=poll_timeout,
+            webhook=self.settings.telegram_webhook,
         )
+
+    def whatsapp_sender(self):
+        from bot.channels.whatsapp_sender import WhatsAppSender
+        from bot.report_files import ReportFiles
+
+        documents = ReportFiles(self.database, self.settings, self.services.event_id)
+        return WhatsAppSender(
+            self._whatsapp(),
+            self.services.catalogs,
+            self.settings.default_locale,
+            documents=documents,
+        )
+
+    def whatsapp_channel(self, delivery: Delivery):
+        """The receiver of WhatsApp's webhooks: messages to the core, statuses to the outbox."""
+        from bot.channels.whatsapp import WhatsAppChannel
+
+        return WhatsAppChannel(
+            self.conversation,
+            deliver=delivery.send_now,
+            record_receipts=functools.partial(record_receipts, self.database),
+            phone_number_id=self._whatsapp().phone_number_id,
+            clock=self.services.clock,
+        )
+
+    def web_server(self, *, whatsapp=None, telegram=None):
+        """The web server taking the webhooks of the given channels (None: not served)."""
+        from bot.web import TelegramHook, WebServer, WhatsAppHook, build_app
+
+        whatsapp_hook = telegram_hook = None
+        if whatsapp is not None:
+            settings = self._whatsapp()
+            if not settings.app_secret or not settings.verify_token:
+                raise ValueError("WhatsApp's app secret and verify token are needed")
+            whatsapp_hook = WhatsAppHook(settings.app_secret, settings.verify_token, whatsapp)
+        if telegram is not None:
+            webhook = self.settings.telegram_webhook
+            if webhook is None or not webhook.secret:
+                raise ValueError("Telegram's webhook mode and its secret are needed")
+            telegram_hook = TelegramHook(webhook.secret, telegram)
+        return WebServer(
+            self.settings.web, build_app(whatsapp=whatsapp_hook, telegram=telegram_hook)
+        )
+
+    def _whatsapp(self) -> WhatsAppSettings:
+        if self.settings.whatsapp is None:
+            raise ValueError("the WhatsApp channel is not configured ([whatsapp] phone_number_id)")
+        return self.settings.whatsapp
 
     def _token(self, token: str | None) -> str:
         token = token or self.settings.telegram_token

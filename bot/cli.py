@@ -47,13 +47,22 @@ The configuration file is --config PATH, else TAWASUL_CONFIG, else ./config.toml
 else the built-in defaults. Secrets come from the environment only."""
 
 RUN_DESCRIPTION = """\
-Start the configured channels (Telegram, by long polling) until Ctrl-C or SIGTERM.
+Start the configured channels until Ctrl-C or SIGTERM: Telegram (by long polling, or
+webhooks with [telegram] mode = "webhook") when TELEGRAM_BOT_TOKEN is set, WhatsApp
+when [whatsapp] phone_number_id is. A web server on [web] host and port takes the
+webhooks (/webhooks/whatsapp, /webhooks/telegram) and answers /health.
 
 environment:
-  TELEGRAM_BOT_TOKEN     the bot's token, from @BotFather (required)
-  TELEGRAM_API_BASE_URL  overrides telegram.api_base_url (e.g. a local Bot API server)
-  TAWASUL_DATABASE_URL   overrides database.url
-  TAWASUL_CONFIG         the configuration file, when --config is not given"""
+  TELEGRAM_BOT_TOKEN       the bot's token, from @BotFather (Telegram)
+  TELEGRAM_API_BASE_URL    overrides telegram.api_base_url (e.g. a local Bot API server)
+  TELEGRAM_WEBHOOK_SECRET  the webhook's secret token (Telegram's webhook mode)
+  WHATSAPP_APP_SECRET      the Meta app's secret: every webhook's signature (WhatsApp)
+  WHATSAPP_ACCESS_TOKEN    the Graph API's access token (WhatsApp)
+  WHATSAPP_VERIFY_TOKEN    the webhook subscription's verify token (WhatsApp)
+  WHATSAPP_API_BASE_URL    overrides whatsapp.api_base_url
+  TAWASUL_WEB_PORT         overrides web.port
+  TAWASUL_DATABASE_URL     overrides database.url
+  TAWASUL_CONFIG           the configuration file, when --config is not given"""
 
 MIGRATE_DESCRIPTION = """\
 Bring the database up to date and exit: upgrade the schema, load the collectivity
@@ -272,7 +281,7 @@ def _parser() -> argparse.ArgumentParser:
     command(
         commands,
         "run",
-        "start the configured channels (Telegram; needs TELEGRAM_BOT_TOKEN)",
+        "start the configured channels (Telegram, WhatsApp) and their web server",
         RUN_DESCRIPTION,
         epilog=EXIT_CODES,
     )
@@ -506,11 +515,9 @@ def _dispatch(arguments: argparse.Namespace) -> int:
     logging.getLogger("alembic").setLevel(logging.WARNING)
     match arguments.command:
         case "run":
-            if not settings.telegram_token:
-                _say(
-                    "no Telegram token: set TELEGRAM_BOT_TOKEN (from @BotFather), "
-                    "or try the bot locally with: tawasul console"
-                )
+            problem = _run_problem(settings)
+            if problem:
+                _say(problem)
                 return EXIT_USAGE
             return asyncio.run(_run(settings))
         case "console":
@@ -581,6 +588,28 @@ def _dispatch(arguments: argparse.Namespace) -> int:
     return EXIT_USAGE
 
 
+def _run_problem(settings: Settings) -> str | None:
+    """Why ``tawasul run`` cannot start with these settings, in one line; None if it can."""
+    from bot.channel_settings import missing_secrets
+
+    if not settings.telegram_token and settings.whatsapp is None:
+        return (
+            "no channel configured: set TELEGRAM_BOT_TOKEN (from @BotFather) for Telegram, "
+            "or [whatsapp] phone_number_id for WhatsApp; or try the bot locally with: "
+            "tawasul console"
+        )
+    if settings.telegram_webhook is not None and not settings.telegram_token:
+        return 'telegram.mode is "webhook" but TELEGRAM_BOT_TOKEN is not set (from @BotFather)'
+    webhook = settings.telegram_webhook if settings.telegram_token else None
+    missing = missing_secrets(settings.whatsapp, webhook)
+    if missing:
+        return (
+            f"the configured channels need {', '.join(missing)} in the environment "
+            "(see the README: connecting WhatsApp, Telegram's webhook mode)"
+        )
+    return None
+
+
 def _explain_themes(settings: Settings, text: str) -> int:
     matches = settings.themes.understand(text)
     print(",".join(match.slug for match in matches))
@@ -616,25 +645,59 @@ async def _run(settings: Settings) -> int:
         for warning in privacy_placeholder_warnings(settings):
             logging.getLogger("tawasul").warning(warning)
         await app.start()
-        sender = app.telegram_sender()
-        delivery = app.delivery({"telegram": sender})
-        channel = app.telegram_channel(delivery)
-        await channel.start()
-        try:
-            await _start_sender(sender, settings)
-            delivery.start()
-            # What start-up made (modules, catalogs, the collectivity index) lives as long
-            # as the process: kept out of the garbage collector's every pass.
-            gc.collect()
-            gc.freeze()
-            logging.getLogger("tawasul").info("running; Ctrl-C to stop")
-            await stop.wait()
-        finally:
-            await delivery.stop()
-            await channel.stop()
-            await sender.stop()
+        return await _run_channels(app, settings, stop)
     finally:
         await app.close()
+
+
+async def _run_channels(app, settings: Settings, stop: asyncio.Event) -> int:
+    """Start the configured channels, their senders, delivery and the web server when a
+    channel takes webhooks; run until ``stop``; stop them in the reverse order."""
+    from bot.web import WebServerUnavailable
+
+    senders = {}
+    if settings.telegram_token:
+        senders["telegram"] = app.telegram_sender()
+    if settings.whatsapp is not None:
+        senders["whatsapp"] = app.whatsapp_sender()
+    delivery = app.delivery(senders)
+    telegram = whatsapp = web = None
+    try:
+        if "telegram" in senders:
+            telegram = app.telegram_channel(delivery)
+            await telegram.start()
+            await _start_sender(senders["telegram"], settings)
+        if "whatsapp" in senders:
+            await senders["whatsapp"].start()
+            whatsapp = app.whatsapp_channel(delivery)
+        delivery.start()
+        hooked = telegram if settings.telegram_webhook is not None else None
+        if whatsapp is not None or hooked is not None:
+            web = app.web_server(whatsapp=whatsapp, telegram=hooked)
+            try:
+                await web.start()
+            except WebServerUnavailable as error:
+                web = None
+                _say(str(error))
+                return EXIT_USAGE
+        # What start-up made (modules, catalogs, the collectivity index) lives as long
+        # as the process: kept out of the garbage collector's every pass.
+        gc.collect()
+        gc.freeze()
+        logging.getLogger("tawasul").info(
+            "running (%s); Ctrl-C to stop", ", ".join(sorted(senders))
+        )
+        await stop.wait()
+    finally:
+        if web is not None:
+            await web.stop()
+        if whatsapp is not None:
+            await whatsapp.stop()
+        await delivery.stop()
+        if telegram is not None:
+            await telegram.stop()
+        for sender in senders.values():
+            await sender.stop()
     return EXIT_OK
 
 

@@ -43,7 +43,7 @@ BOT_USERNAME = "TawasulTestBot"
 
 # Parameters that are strings even when they look like JSON ("42", "true").
 _TEXT_PARAMETERS = frozenset(
-    {"text", "caption", "callback_query_id", "language_code", "description", "url"}
+    {"text", "caption", "callback_query_id", "language_code", "description", "url", "secret_token"}
 )
 _PATH = re.compile(r"^/bot(?P<token>[^/]+)/(?P<method>[A-Za-z]+)$")
 
@@ -122,6 +122,8 @@ class FakeTelegramServer:
         self._sent: dict[int, list[Json]] = {}
         self._documents: dict[int, list[Upload]] = {}
         self._commands: dict[tuple[int | None, str], list[Json]] = {}
+        self.webhook: Json | None = None
+        """What the bot gave setWebhook (url, secret_token, allowed_updates), until deleted."""
         self._next_update_id = 100
         self._next_message_id = 1
         self._next_callback_id = 1
@@ -133,6 +135,7 @@ class FakeTelegramServer:
         self._methods: dict[str, Callable[[Json], Any]] = {
             "getme": lambda params: self._bot_user(),
             "deletewebhook": self._delete_webhook,
+            "setwebhook": self._set_webhook,
             "getupdates": self._get_updates,
             "sendmessage": self._send_message,
             "senddocument": self._send_document,
@@ -246,6 +249,11 @@ class FakeTelegramServer:
             }
             self._next_callback_id += 1
             return self._push({"callback_query": query})
+
+    def update(self, update_id: int) -> Json:
+        """An update pushed earlier, as Telegram would post it to a webhook."""
+        with self._condition:
+            return copy.deepcopy(self._history[update_id])
 
     def redeliver(self, update_id: int) -> None:
         """Deliver an earlier update again, same update_id, as Telegram may after a lost ack."""
@@ -411,6 +419,12 @@ class FakeTelegramServer:
     def _delete_webhook(self, params: Json) -> bool:
         if params.get("drop_pending_updates"):
             self._pending.clear()
+        self.webhook = None
+        return True
+
+    def _set_webhook(self, params: Json) -> bool:
+        """Remember the webhook (``webhook``); the test posts the updates to it itself."""
+        self.webhook = dict(params)
         return True
 
     def _get_updates(self, params: Json) -> list[Json]:

@@ -1,10 +1,19 @@
-"""Telegram adapter: it translates the updates of private chats, fetched by long polling (typed
-text and commands, taps on inline buttons, shared contacts, media), into
+"""Telegram adapter: it translates the updates of private chats, fetched by long polling or
+posted to the webhook (typed text and commands, taps on inline buttons, shared contacts,
+media), into
 :class:`~handlers.messages.Inbound` for the conversation core, and hands the outbox rows the
 core wrote to delivery (``deliver``), which sends them through
 :class:`~bot.channels.telegram_sender.TelegramSender`. It sends no message itself: only the
 answer to a tapped button and the closing of its keyboard, which are not new messages. It
 holds no business logic and lets no Telegram type reach the core.
+
+Webhook mode (``[telegram] mode = "webhook"``): at start the channel registers its URL and
+secret with Telegram (``setWebhook``) instead of polling, and the web server hands it each
+posted update (:meth:`TelegramChannel.receive`), which goes through the same application
+and its update processor (each person's updates in order). The web server answers 200
+only once the update is handled and committed: unlike long polling, which confirms
+fetched updates before they are handled, a crash loses nothing (Telegram posts the
+update again, and the core's update ids make it have no second effect).
 """
 
 from __future__ import annotations
@@ -27,9 +36,10 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatType
-from telegram.error import InvalidToken, NetworkError, TelegramError
+from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application, ContextTypes, TypeHandler
 
+from bot.channel_settings import TelegramWebhook
 from bot.channels.inbound_text import clean_inbound_text
 from bot.channels.ordering import MAX_CONCURRENT_UPDATES, PersonByPerson
 from handlers.messages import ConversationPort, Inbound, Outgoing
@@ -72,6 +82,10 @@ class TelegramUnavailable(Exception):
     """The Bot API could not be reached or failed: a service problem, said in one line."""
 
 
+class UpdateFailed(Exception):
+    """A posted update could not be handled: Telegram is answered 500 and posts it again."""
+
+
 def start_error(error: TelegramError, base_url: str) -> Exception:
     """The one-line problem behind a failed start; Telegram's message never holds the token."""
     where = host_of(base_url)
@@ -98,7 +112,8 @@ def host_of(base_url: str) -> str:
 
 
 class TelegramChannel:
-    """One bot, long polling Telegram and relaying each private-chat update to the core.
+    """One bot, long polling Telegram (or taking its webhooks) and relaying each
+    private-chat update to the core.
 
     Updates of different people are handled concurrently, and each person's one after the
     other, in the order sent (:class:`~bot.channels.ordering.PersonByPerson`); so what is
@@ -120,6 +135,7 @@ class TelegramChannel:
         ),
         poll_interval: float = 0.0,
         poll_timeout: int = 10,
+        webhook: TelegramWebhook | None = None,
     ) -> None:
         self._conversation = conversation
         self._deliver = deliver
@@ -132,6 +148,8 @@ class TelegramChannel:
         }
         self._poll_interval = poll_interval
         self._poll_timeout = poll_timeout
+        self._webhook = webhook
+        self._failed: set[int] = set()
         self._app: Application | None = None
 
     def build_application(self) -> Application:
@@ -143,13 +161,16 @@ class TelegramChannel:
             .concurrent_updates(PersonByPerson(MAX_CONCURRENT_UPDATES))
             .job_queue(None)
         )
+        if self._webhook is not None:
+            builder = builder.updater(None)
         app = builder.build()
         app.add_handler(TypeHandler(Update, self._on_update))
-        app.add_error_handler(_on_error)
+        app.add_error_handler(self._on_error)
         return app
 
     async def start(self) -> None:
-        """Connect, register the command menus and start long polling; a no-op if running.
+        """Connect, register the command menus and start long polling, or register the
+        webhook in webhook mode; a no-op if running.
 
         The updater deletes any webhook before polling (``getUpdates`` fails while one is set).
         A failure to connect is :class:`TelegramRejected` (token or URL) or
@@ -162,20 +183,55 @@ class TelegramChannel:
             await app.initialize()
             await self._register_commands(app.bot)
             await app.start()
-            await app.updater.start_polling(
-                poll_interval=self._poll_interval,
-                timeout=dt.timedelta(seconds=self._poll_timeout),
-                bootstrap_retries=3,
-                allowed_updates=list(ALLOWED_UPDATES),
-                drop_pending_updates=False,
-            )
+            if self._webhook is not None:
+                await self._set_webhook(app.bot, self._webhook)
+            else:
+                await app.updater.start_polling(
+                    poll_interval=self._poll_interval,
+                    timeout=dt.timedelta(seconds=self._poll_timeout),
+                    bootstrap_retries=3,
+                    allowed_updates=list(ALLOWED_UPDATES),
+                    drop_pending_updates=False,
+                )
         except TelegramError as error:
             await self._stop_quietly()
             raise start_error(error, self._base_url) from None
         except BaseException:
             await self.stop()
             raise
-        log.info("telegram channel polling as bot %s", app.bot.id)
+        mode = "taking webhooks" if self._webhook is not None else "polling"
+        log.info("telegram channel %s as bot %s", mode, app.bot.id)
+
+    async def _set_webhook(self, bot: Bot, webhook: TelegramWebhook) -> None:
+        try:
+            await bot.set_webhook(
+                webhook.url,
+                secret_token=webhook.secret,
+                allowed_updates=list(ALLOWED_UPDATES),
+                drop_pending_updates=False,
+            )
+        except BadRequest as error:
+            await self._stop_quietly()
+            raise TelegramRejected(
+                f"Telegram refused the webhook {webhook.url} ({error.message}): check "
+                "telegram.webhook_url (public https, a valid certificate, port 443, 80, 88 "
+                "or 8443)"
+            ) from None
+
+    async def receive(self, payload: dict) -> None:
+        """Handle one update posted to the webhook, through the application's update
+        processor (after the same person's earlier ones); :class:`UpdateFailed` if it failed.
+
+        The webhook stays registered when the bot stops: Telegram keeps the updates posted
+        meanwhile and posts them again once the bot is back."""
+        app = self._app
+        if app is None:
+            raise UpdateFailed("the Telegram channel is not running")
+        update = Update.de_json(payload, app.bot)
+        await app.update_processor.process_update(update, app.process_update(update))
+        if update.update_id in self._failed:
+            self._failed.discard(update.update_id)
+            raise UpdateFailed(f"update {update.update_id} failed")
 
     async def _stop_quietly(self) -> None:
         """Undo a failed start; what failed is reported by the caller, not a second error."""
@@ -218,6 +274,12 @@ class TelegramChannel:
                     "" if chat is None else f" in chat {chat}",
                     exc.message,
                 )
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Log it; a posted update is also remembered, for :meth:`receive` to answer 500."""
+        await _log_error(update, context)
+        if self._webhook is not None and isinstance(update, Update):
+            self._failed.add(update.update_id)
 
     async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         chat, user = update.effective_chat, update.effective_user
@@ -348,7 +410,7 @@ def _tapped_label(message: Message, data: str | None) -> str | None:
     return next((button.text for button in buttons if button.callback_data == data), None)
 
 
-async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _log_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log a failed update by id only; polling goes on with the next one."""
     update_id = getattr(update, "update_id", None)
     log.error("update %s failed", update_id, exc_info=context.error)
