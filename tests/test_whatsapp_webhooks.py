@@ -387,17 +387,30 @@ async def test_a_webhook_the_core_fails_on_is_answered_500_and_taken_when_sent_a
     assert core.started == ["مرحبا"]
 
 
-async def test_the_replies_are_sent_after_the_answer_in_the_background():
+async def test_the_answer_does_not_wait_for_the_send_and_replies_go_out_in_order():
     core = Gated()
-    gate = asyncio.Event()
+    first_send, other_sent = asyncio.Event(), asyncio.Event()
+    sent: list[str] = []
 
-    async def slow_delivery(outgoing):
-        await gate.wait()
+    async def deliver(outgoing):
+        texts = [item.reply.text for item in outgoing]
+        if texts == ["got A1"]:
+            await first_send.wait()
+        sent.extend(texts)
+        if texts == ["got B1"]:
+            other_sent.set()
 
-    async with bare_server(core, deliver=slow_delivery) as (client, _, _):
-        response = await post(client, meta.messages(HIND, meta.text("مرحبا")))
-        assert response.status_code == 200
-        gate.set()
+    async with bare_server(core, deliver=deliver) as (client, _, _):
+        try:
+            assert (await post(client, meta.messages(HIND, meta.text("A1")))).status_code == 200
+            assert (await post(client, meta.messages(HIND, meta.text("A2")))).status_code == 200
+            assert (await post(client, meta.messages(KARIM, meta.text("B1")))).status_code == 200
+            assert core.started == ["A1", "A2", "B1"]
+            await other_sent.wait()
+            assert sent == ["got B1"], "Hind's second reply went before her first"
+        finally:
+            first_send.set()
+    assert sent == ["got B1", "got A1", "got A2"]
 
 
 async def test_a_webhook_for_another_number_is_not_answered(bot):
@@ -470,6 +483,18 @@ def test_what_no_one_typed_is_not_answered_and_the_profile_name_is_cleaned():
     assert read_one({"type": "request_welcome"}) is None
     assert read_one(meta.text("hi"), name="  ").display_name is None
     assert read_one(meta.text("hi"), name="Hind\u0007 ").display_name == "Hind"
+
+
+def test_each_message_of_a_batch_carries_its_own_senders_profile_name():
+    batch = meta.of_several(
+        meta.messages(HIND, meta.text("A1"), name="Hind Berrada"),
+        meta.messages(KARIM, meta.text("B1"), name="Karim Alaoui"),
+    )
+    read = read_webhook(batch, meta.PHONE_NUMBER_ID, NOW)
+    assert [(i.external_id, i.display_name) for i in read.inbounds] == [
+        (HIND, "Hind Berrada"),
+        (KARIM, "Karim Alaoui"),
+    ]
 
 
 def test_malformed_parts_are_left_out():
