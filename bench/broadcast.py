@@ -23,6 +23,14 @@ option by option. ``ratio`` counts every message the fake accepted (the acknowle
 included) from the broadcast's commit to the last recipient's copy; ``seconds`` is that
 time.
 
+``whatsapp-1000`` is the same broadcast to 1,000 WhatsApp recipients (their 24-hour
+window open: each wrote a moment ago), ``tawasul run`` with ``[whatsapp]
+phone_number_id`` set and no Telegram, against the fake Cloud API
+(``tests/fake_graph.py``: ``--latency-ms``, 130429 past ``--whatsapp-limit`` messages in
+any second, 80 by default as ``[whatsapp] rate_per_second``); the registrants post
+Meta's signed webhooks to the bot's web server. ``http_429`` counts the 130429 answers,
+``rejected`` any other refusal.
+
 ``peer-telegram-1000`` is python-telegram-bot's ``ExtBot`` with ``AIORateLimiter
 (max_retries=3)`` sending 1,000 messages at once (``peer-retries0-…``: ``max_retries=0``,
 the library's default), timed from its first send to its last copy accepted.
@@ -32,9 +40,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
+import hmac
+import itertools
 import json
 import random
 import re
+import socket
 import subprocess
 import sys
 import tempfile
@@ -43,20 +55,29 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+import httpx
 from running_bot import (
     BENCH,
+    WHATSAPP_APP_SECRET,
     BotProcess,
+    FakeGraphServer,
     FakeTelegramServer,
     bot_environment,
+    offers,
     percentile,
     start_tawasul,
+    start_tawasul_whatsapp,
     tawasul,
     wait_for,
+    whatsapp_config,
+    whatsapp_environment,
     write_config,
 )
 
 FIRST_RECIPIENT = 10_000_000
 FIRST_REGISTRANT = 40_000_000
+WHATSAPP_RECIPIENT = 212_600_000_000
+WHATSAPP_REGISTRANT = 212_700_000_000
 TEXT = "اجتماع الغد على الساعة التاسعة"
 REGISTRATION = [
     ("text", "/start", 1),
@@ -84,8 +105,12 @@ def keep_participants(config: Path) -> Path:
     return config
 
 
-async def seed(config: Path, count: int) -> None:
-    """``count`` participants registered for the event, each with a Telegram account."""
+async def seed(
+    config: Path, count: int, channel: str = "telegram", first_external: int = FIRST_RECIPIENT
+) -> None:
+    """``count`` participants registered for the event, each with an account on
+    ``channel`` (external ids from ``first_external``). On WhatsApp each wrote a moment ago: their
+    24-hour window is open, so the broadcast goes free-form, not as a template."""
     from sqlalchemy import func, insert, select
 
     from bot.bootstrap import migrate
@@ -129,11 +154,12 @@ async def seed(config: Path, count: int) -> None:
                 insert(ChannelAccount),
                 [
                     {
-                        "channel": "telegram",
-                        "external_id": str(FIRST_RECIPIENT + n),
+                        "channel": channel,
+                        "external_id": str(first_external + n),
                         "participant_id": pid,
                         "locale": "ar",
                         "created_at": now,
+                        "last_inbound_at": now if channel == "whatsapp" else None,
                     }
                     for n, pid in enumerate(ids)
                 ],
@@ -224,7 +250,7 @@ def tawasul_case(n: int, latency_ms: float, limit: int, people: int, think_s: fl
         asyncio.run(seed(config, n))
         bot = start_tawasul(server, config)
         try:
-            queued = queue_broadcast(server, config)
+            queued = queue_broadcast(bot_environment(server), config)
             registrants = [
                 Registrant(FIRST_REGISTRANT + i, starts_at=queued + 0.2 * i) for i in range(people)
             ]
@@ -256,12 +282,180 @@ def tawasul_case(n: int, latency_ms: float, limit: int, people: int, think_s: fl
         }
 
 
-def queue_broadcast(server: FakeTelegramServer, config: Path, *options: str) -> float:
+def whatsapp_copies(graph: FakeGraphServer, recipients: set[str]) -> tuple[dict[str, int], float]:
+    """Copies each WhatsApp recipient got, and when the last one was accepted."""
+    got = dict.fromkeys(recipients, 0)
+    last = 0.0
+    for at, to, _ in graph.send_log():
+        if to in got:
+            got[to] += 1
+            last = max(last, at)
+    return got, last
+
+
+WHATSAPP_REGISTRATION = [
+    ("text", "السلام عليكم"),
+    ("tap", "lang:ar"),
+    ("text", "فاطمة الزهراء العلوي"),
+    ("text", "بركان"),
+    ("text", "1"),
+    ("text", "مكلفة بالتعاون"),
+    ("text", "0612345678"),
+    ("text", "fz@example.ma"),
+    ("tap", "agree"),
+    ("tap", "confirm"),
+]
+"""What a registrant sends on WhatsApp: a greeting (no /start there), then as on Telegram."""
+
+
+class Webhooks:
+    """Posts a person's messages to the bot's ``/webhooks/whatsapp`` as Meta does: the
+    documented payload, signed with the app secret (``X-Hub-Signature-256``)."""
+
+    def __init__(self, port: int, phone_number_id: str) -> None:
+        self.url = f"http://127.0.0.1:{port}/webhooks/whatsapp"
+        self.phone_number_id = phone_number_id
+        self.client = httpx.Client(timeout=10)
+        self._ids = itertools.count(1)
+
+    def post(self, wa_id: str, content: dict) -> None:
+        message = {
+            "from": wa_id,
+            "id": f"wamid.bench{next(self._ids):010d}",
+            "timestamp": str(int(time.time())),
+            **content,
+        }
+        value = {
+            "messaging_product": "whatsapp",
+            "metadata": {
+                "display_phone_number": "15550783881",
+                "phone_number_id": self.phone_number_id,
+            },
+            "contacts": [{"profile": {"name": "Fatima"}, "wa_id": wa_id}],
+            "messages": [message],
+        }
+        change = {"field": "messages", "value": value}
+        payload = {
+            "object": "whatsapp_business_account",
+            "entry": [{"id": "1", "changes": [change]}],
+        }
+        body = json.dumps(payload, ensure_ascii=False).encode()
+        digest = hmac.new(WHATSAPP_APP_SECRET.encode(), body, hashlib.sha256).hexdigest()
+        headers = {"X-Hub-Signature-256": f"sha256={digest}", "Content-Type": "application/json"}
+        answer = self.client.post(self.url, content=body, headers=headers)
+        if answer.status_code != 200:
+            raise SystemExit(f"the webhook was answered {answer.status_code}: {answer.text}")
+
+    def step(self, wa_id: str, kind: str, value: str) -> None:
+        if kind == "text":
+            self.post(wa_id, {"type": "text", "text": {"body": value}})
+        else:
+            reply = {"type": "button_reply", "button_reply": {"id": value, "title": value}}
+            self.post(wa_id, {"type": "interactive", "interactive": reply})
+
+
+def run_whatsapp_registrations(
+    graph: FakeGraphServer, hooks: Webhooks, people: list[Registrant], think_s: float
+) -> None:
+    """Drive every registrant from this one thread: each step once the bot answered the
+    last (its first message counts for the latency) and the person read it (``think_s``),
+    a tap once its button was sent."""
+    deadline = time.monotonic() + 600
+    offered_from = {person.chat: 0 for person in people}
+    steps = len(WHATSAPP_REGISTRATION)
+    while not all(p.step >= steps and p.pushed_at is None for p in people):
+        now = time.monotonic()
+        if now > deadline:
+            raise SystemExit("the WhatsApp registrations did not finish in 10 minutes")
+        for person in people:
+            wa_id = str(person.chat)
+            if person.pushed_at is not None:
+                if graph.count(wa_id) > person.expected:
+                    answered = min(
+                        at
+                        for at, to, _ in graph.send_log()
+                        if to == wa_id and at >= person.pushed_at
+                    )
+                    person.latencies.append(answered - person.pushed_at)
+                    offered_from[person.chat] = person.expected
+                    person.pushed_at = None
+                    person.next_at = now + think_s
+                elif now - person.pushed_at > 60:
+                    raise SystemExit(f"registrant {wa_id}: no answer in 60 s")
+            elif person.step < steps and now >= max(person.starts_at, person.next_at):
+                kind, value = WHATSAPP_REGISTRATION[person.step]
+                if kind == "tap" and not offers(graph, wa_id, value, offered_from[person.chat]):
+                    continue
+                person.expected = graph.count(wa_id)
+                person.pushed_at = time.monotonic()
+                hooks.step(wa_id, kind, value)
+                person.step += 1
+        time.sleep(0.01)
+
+
+def whatsapp_case(n: int, latency_ms: float, limit: int, people: int, think_s: float) -> dict:
+    """The broadcast to ``n`` WhatsApp recipients through the real ``tawasul run``, the
+    fake Cloud API enforcing ``limit`` messages a second (130429 past it), while
+    ``people`` register over signed webhooks."""
+    recipients = {str(WHATSAPP_RECIPIENT + i) for i in range(n)}
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        FakeGraphServer(latency_ms=latency_ms, rate_limit=limit) as graph,
+    ):
+        config = keep_participants(write_config(Path(folder)))
+        whatsapp_config(config, graph.phone_number_id)
+        asyncio.run(seed(config, n, "whatsapp", WHATSAPP_RECIPIENT))
+        web_port = free_port()
+        bot = start_tawasul_whatsapp(graph, config, web_port)
+        try:
+            queued = queue_broadcast(whatsapp_environment(graph, web_port), config)
+            registrants = [
+                Registrant(WHATSAPP_REGISTRANT + i, starts_at=queued + 0.2 * i)
+                for i in range(people)
+            ]
+            hooks = Webhooks(web_port, graph.phone_number_id)
+            run_whatsapp_registrations(graph, hooks, registrants, think_s)
+            wait_for(
+                lambda: all(whatsapp_copies(graph, recipients)[0].values()),
+                timeout_s=n / 5 + 120,
+            )
+            wait_for(lambda: pending(config) == 0, timeout_s=60)
+            time.sleep(2)
+        finally:
+            bot.stop()
+        got, last = whatsapp_copies(graph, recipients)
+        seconds = last - queued
+        accepted = sum(1 for at, _, _ in graph.send_log() if queued <= at <= last)
+        latencies = sorted(t for person in registrants for t in person.latencies)
+        return {
+            "case": f"whatsapp-{n}",
+            "recipients": n,
+            "seconds": round(seconds, 2),
+            "rate_per_s": round(accepted / seconds, 2),
+            "bulk_per_s": round(n / seconds, 2),
+            "limit_per_s": limit,
+            "ratio": round(accepted / seconds / limit, 3),
+            "duplicates": sum(max(0, count - 1) for count in got.values()),
+            "lost": sum(1 for count in got.values() if count == 0),
+            "http_429": graph.throughput_errors,
+            "rejected": len(graph.rejections()) - graph.throughput_errors,
+            "registrants": people,
+            "reply_p50_s": round(percentile(latencies, 0.5), 3) if latencies else None,
+            "reply_p95_s": round(percentile(latencies, 0.95), 3) if latencies else None,
+            "reply_max_s": round(latencies[-1], 3) if latencies else None,
+        }
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def queue_broadcast(environment: dict[str, str], config: Path, *options: str) -> float:
     """Run ``tawasul broadcast --yes``; the moment it says the rows are written."""
     command = tawasul(config, "broadcast", "--yes", "--text", TEXT, *options)
-    process = subprocess.Popen(
-        command, env=bot_environment(server), stdout=subprocess.PIPE, text=True
-    )
+    process = subprocess.Popen(command, env=environment, stdout=subprocess.PIPE, text=True)
     queued = None
     said = []
     for line in process.stdout:
@@ -347,7 +541,7 @@ def poll_case(n: int, taps: int, window_s: float, latency_ms: float, limit: int)
         asyncio.run(seed(config, n))
         bot = start_tawasul(server, config)
         try:
-            queued = queue_broadcast(server, config, "--options", POLL_OPTIONS)
+            queued = queue_broadcast(bot_environment(server), config, "--options", POLL_OPTIONS)
             tapped = drive_taps(server, plan)
             wait_for(lambda: all(copies(server, recipients)[0].values()), timeout_s=n / 5 + 120)
             wait_for(lambda: len(server.calls("answerCallbackQuery")) >= taps, timeout_s=60)
@@ -404,7 +598,7 @@ def peer_case(n: int, latency_ms: float, limit: int, max_retries: int) -> dict:
             "--count",
             str(n),
         ]
-        peer = BotProcess(command, server, Path(folder) / "peer.log")
+        peer = BotProcess(command, bot_environment(server), Path(folder) / "peer.log")
         if peer.process.wait(timeout=n + 120) != 0:
             raise SystemExit(f"the peer failed: see {peer.log}")
         summary = json.loads(peer.output().strip().splitlines()[-1])
@@ -435,7 +629,21 @@ def main() -> None:
     parser.add_argument("--think-s", type=float, default=1.5, help="a registrant's pause")
     parser.add_argument("--no-peer", action="store_true", help="only tawasul run")
     parser.add_argument("--poll-only", action="store_true", help="only the poll-1000 case")
+    parser.add_argument(
+        "--whatsapp-limit", type=int, default=80, help="WhatsApp messages allowed per second"
+    )
+    parser.add_argument("--whatsapp-only", action="store_true", help="only the whatsapp-1000 case")
     arguments = parser.parse_args()
+    whatsapp = whatsapp_case(
+        1000,
+        arguments.latency_ms,
+        arguments.whatsapp_limit,
+        arguments.registrants,
+        arguments.think_s,
+    )
+    print(json.dumps(whatsapp), flush=True)
+    if arguments.whatsapp_only:
+        return
     print(json.dumps(poll_case(1000, 800, 20.0, arguments.latency_ms, arguments.limit)))
     if arguments.poll_only:
         return

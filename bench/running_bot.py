@@ -1,16 +1,18 @@
-"""What the delivery benchmarks share: a bot in its own process against the fake Bot API.
+"""What the delivery benchmarks share: a bot in its own process against the fake Bot API
+or the fake WhatsApp Cloud API.
 
-The fake server (``tests/fake_telegram.py``) runs in the benchmark's process, in its own
-threads; the bot under test is a separate process: the real ``tawasul run`` (``python -m
-bot run`` on a SQLite database in a temporary folder), or the peer, the plainest
-python-telegram-bot bot (``bench/peer_bot.py``). Times are ``time.monotonic()``, which is
-one clock for every process of the machine.
+The fake servers (``tests/fake_telegram.py``, ``tests/fake_graph.py``) run in the
+benchmark's process, in their own threads; the bot under test is a separate process: the
+real ``tawasul run`` (``python -m bot run`` on a SQLite database in a temporary folder),
+or the peer, the plainest python-telegram-bot bot (``bench/peer_bot.py``). Times are
+``time.monotonic()``, which is one clock for every process of the machine.
 """
 
 from __future__ import annotations
 
 import math
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -21,11 +23,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
+from fake_graph import FakeGraphServer, choices
 from fake_telegram import FakeTelegramServer
 
 BENCH = Path(__file__).resolve().parent
+WHATSAPP_APP_SECRET = "bench-app-secret"
+WHATSAPP_VERIFY_TOKEN = "bench-verify-token"
 READY_TIMEOUT_S = 90.0
-READY_LINE = "running; Ctrl-C to stop"
+READY_LINE = re.compile(r"running( \([a-z, ]+\))?; Ctrl-C to stop")
+"""What ``tawasul run`` says once it runs (with its channels, since WhatsApp came)."""
 
 
 def write_config(folder: Path, delivery: str = "") -> Path:
@@ -48,18 +54,45 @@ def bot_environment(server: FakeTelegramServer) -> dict[str, str]:
     }
 
 
+def whatsapp_config(config: Path, phone_number_id: str) -> Path:
+    """The configuration with WhatsApp on: the shipped ``[whatsapp] phone_number_id`` set."""
+    text = config.read_text("utf-8")
+    on = re.sub(r'(?m)^phone_number_id = ""$', f'phone_number_id = "{phone_number_id}"', text)
+    if on == text:
+        raise SystemExit('no [whatsapp] phone_number_id = "" line in the shipped configuration')
+    config.write_text(on, "utf-8")
+    return config
+
+
+def whatsapp_environment(graph: FakeGraphServer, web_port: int) -> dict[str, str]:
+    """WhatsApp alone (no Telegram token), its Graph API the fake, its secrets set."""
+    environment = {
+        name: value for name, value in os.environ.items() if not name.startswith("TELEGRAM_")
+    }
+    return {
+        **environment,
+        "WHATSAPP_API_BASE_URL": graph.base_url,
+        "WHATSAPP_ACCESS_TOKEN": graph.access_token,
+        "WHATSAPP_APP_SECRET": WHATSAPP_APP_SECRET,
+        "WHATSAPP_VERIFY_TOKEN": WHATSAPP_VERIFY_TOKEN,
+        "TAWASUL_WEB_PORT": str(web_port),
+        "PYTHONUNBUFFERED": "1",
+    }
+
+
 def tawasul(config: Path, *arguments: str) -> list[str]:
     return [sys.executable, "-m", "bot", "--config", str(config), *arguments]
 
 
 class BotProcess:
-    """A bot started in its own process, its output in ``log``; stopped with SIGINT."""
+    """A bot started in its own process with ``environment``, its output in ``log``;
+    stopped with SIGINT."""
 
-    def __init__(self, command: list[str], server: FakeTelegramServer, log: Path) -> None:
+    def __init__(self, command: list[str], environment: dict[str, str], log: Path) -> None:
         self.log = log
         self._output = log.open("wb")
         self.process = subprocess.Popen(
-            command, env=bot_environment(server), stdout=self._output, stderr=subprocess.STDOUT
+            command, env=environment, stdout=self._output, stderr=subprocess.STDOUT
         )
 
     def wait_until(self, ready: Callable[[], bool], what: str) -> None:
@@ -89,9 +122,17 @@ class BotProcess:
 
 def start_tawasul(server: FakeTelegramServer, config: Path) -> BotProcess:
     """``tawasul run`` on the fake, once it says it is running and has asked for updates."""
-    bot = BotProcess(tawasul(config, "run"), server, config.parent / "run.log")
-    bot.wait_until(lambda: READY_LINE in bot.output(), "running")
+    bot = BotProcess(tawasul(config, "run"), bot_environment(server), config.parent / "run.log")
+    bot.wait_until(lambda: bool(READY_LINE.search(bot.output())), "running")
     bot.wait_until(lambda: bool(server.calls("getUpdates")), "its first getUpdates")
+    return bot
+
+
+def start_tawasul_whatsapp(graph: FakeGraphServer, config: Path, web_port: int) -> BotProcess:
+    """``tawasul run`` with WhatsApp alone, sending to the fake, once it says it runs."""
+    environment = whatsapp_environment(graph, web_port)
+    bot = BotProcess(tawasul(config, "run"), environment, config.parent / "run.log")
+    bot.wait_until(lambda: bool(READY_LINE.search(bot.output())), "running")
     return bot
 
 
@@ -104,9 +145,14 @@ def start_peer(server: FakeTelegramServer, folder: Path, max_retries: int) -> Bo
         "--max-retries",
         str(max_retries),
     ]
-    bot = BotProcess(command, server, folder / "peer.log")
+    bot = BotProcess(command, bot_environment(server), folder / "peer.log")
     bot.wait_until(lambda: bool(server.calls("getUpdates")), "its first getUpdates")
     return bot
+
+
+def offers(graph: FakeGraphServer, wa_id: str, key: str, since: int) -> bool:
+    """Whether a message to ``wa_id`` after its first ``since`` offers the choice ``key``."""
+    return any(key == id_ for m in graph.messages(wa_id)[since:] for id_, _ in choices(m))
 
 
 def wait_for(done: Callable[[], bool], timeout_s: float, idle: Callable[[], bool] | None = None):

@@ -6,6 +6,7 @@ settings, clock or database and get the same application the command line runs.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 from collections.abc import Callable
@@ -18,7 +19,7 @@ from bot.channel_settings import WhatsAppSettings
 from bot.channels.limits import LIMITS
 from bot.collectivity_import import ImportRejected, ensure_seeded
 from bot.config import ConfigError, Settings
-from bot.delivery.dispatcher import Delivery, DeliverySettings
+from bot.delivery.dispatcher import WHATSAPP_PACE, Delivery, DeliverySettings
 from bot.delivery.ports import Sender
 from bot.english import count_of
 from bot.follow_up_sweep import FollowUpSweep
@@ -100,10 +101,16 @@ class App:
     ) -> Delivery:
         """The fast path and the dispatcher for the given channels' senders."""
         if settings is None:
+            channels = {}
+            if self.settings.whatsapp is not None:
+                channels["whatsapp"] = dataclasses.replace(
+                    WHATSAPP_PACE, rate_per_s=self.settings.whatsapp.rate_per_second
+                )
             settings = DeliverySettings(
                 rate_per_s=self.settings.delivery_rate_per_second,
                 chat_rate_per_s=self.settings.delivery_per_chat_per_second,
                 chat_burst=self.settings.delivery_per_chat_burst,
+                channels=channels,
             )
         return Delivery(self.database, senders, self.services.clock, settings, **options)
 

@@ -26,7 +26,10 @@ PROGRESS_EVERY_S = 1.0
 EXIT_OK = 0
 EXIT_USAGE = 2
 OPTION_OF = {"default": "--text", "fr": "--text-fr", "en": "--text-en"}
-BROADCASTS_HEADER = "id\tcreated_at\taudience\trecipients\tsent\tpending\tfailed\tunreachable"
+BROADCASTS_HEADER = (
+    "id\tcreated_at\taudience\trecipients\tsent\tpending\tfailed\tunreachable"
+    "\theld\tdelivered\tread"
+)
 
 
 def _say(message: str) -> None:
@@ -240,6 +243,8 @@ async def wait(database, broadcast_id: int, *, poll_s: float = WAIT_POLL_S) -> N
     finally:
         bar.close()
     print(f"sent {state.sent}, unreachable {state.unreachable}, failed {state.failed}")
+    if state.held:
+        print(f"held {state.held}: sent as a template, waiting for the person to write")
 
 
 async def broadcasts(settings: Settings) -> int:
@@ -265,6 +270,9 @@ async def broadcasts(settings: Settings) -> int:
                         state.pending,
                         state.failed,
                         state.unreachable,
+                        state.held,
+                        state.delivered,
+                        state.read,
                     )
                 )
             )

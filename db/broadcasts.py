@@ -420,13 +420,21 @@ async def create(
 
 @dataclass(frozen=True, slots=True)
 class Progress:
-    """Where a broadcast's rows stand; ``unreachable`` are those the person blocked."""
+    """Where a broadcast's rows stand; ``unreachable`` are those the person blocked.
+
+    ``held`` wait behind a template for the person to write (WhatsApp, outside its 24
+    hours); ``delivered`` and ``read`` count what the platform reported of the rows sent
+    (WhatsApp's receipts; Telegram reports neither).
+    """
 
     recipients: int
     sent: int = 0
     pending: int = 0
     failed: int = 0
     unreachable: int = 0
+    held: int = 0
+    delivered: int = 0
+    read: int = 0
 
     @property
     def done(self) -> bool:
@@ -435,11 +443,25 @@ class Progress:
 
 async def _counts(session: AsyncSession, broadcast_id: int) -> Counter:
     rows = await session.execute(
-        select(OutboxMessage.status, func.count())
+        select(
+            OutboxMessage.status,
+            func.count(),
+            func.count(OutboxMessage.delivered_at),
+            func.count(OutboxMessage.read_at),
+        )
         .where(OutboxMessage.idempotency_key.startswith(f"broadcast:{broadcast_id}:"))
         .group_by(OutboxMessage.status)
     )
-    return Counter({status: count for status, count in rows})
+    counts = Counter()
+    for status, count, delivered, read in rows:
+        counts[status] += count
+        if status == "sent":
+            counts[DELIVERED] += delivered
+            counts[READ] += read
+    return counts
+
+
+DELIVERED, READ = "receipt:delivered", "receipt:read"
 
 
 def _progress(recipients: int, counts: Counter) -> Progress:
@@ -449,6 +471,9 @@ def _progress(recipients: int, counts: Counter) -> Progress:
         pending=counts["pending"],
         failed=counts["failed"],
         unreachable=counts["blocked"],
+        held=counts["held"],
+        delivered=counts[DELIVERED],
+        read=counts[READ],
     )
 
 

@@ -79,6 +79,8 @@ class Context:
     forget_account: bool = False
     handle: str | None = None
     """The sender's public name on the channel, as the inbound event carried it."""
+    display_name: str | None = None
+    """The name the sender's profile shows (WhatsApp), as the inbound event carried it."""
 
     @property
     def locale(self) -> str:

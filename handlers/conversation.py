@@ -235,6 +235,7 @@ class Conversation:
             participant=participant,
             roles=self.services.roles.of(inbound.channel, inbound.external_id),
             handle=inbound.handle,
+            display_name=inbound.display_name,
         )
         ctx.menu = self.commands.available(ctx.roles)
         if state is not None and _known(state.flow, state.step):

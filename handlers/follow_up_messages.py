@@ -14,6 +14,7 @@ need it ignores it.
 from __future__ import annotations
 
 from db.models import Commitment, Participant
+from domain import shortening
 from handlers.messages import Option, Reply, to_content
 from locales.i18n import Translator
 
@@ -31,7 +32,8 @@ def answer_key(follow_up_id: int, answer: str) -> str:
 
 
 def shortened(text: str, length: int = TEMPLATE_TEXT_LENGTH) -> str:
-    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+    """The commitment as a template parameter: its first words, within ``length``."""
+    return shortening.shortened(text, length)
 
 
 def follow_up_reply(tr: Translator, follow_up_id: int, commitment: Commitment) -> Reply:

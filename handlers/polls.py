@@ -218,6 +218,22 @@ async def broadcasts_command(ctx: Context, argument: str = "") -> Sequence[Reply
                 unreachable=tr.number(state.unreachable),
             ),
         ]
+        if state.delivered or state.read:
+            lines.append(
+                tr._(
+                    "delivered {delivered}, read {read}",
+                    delivered=tr.number(state.delivered),
+                    read=tr.number(state.read),
+                )
+            )
+        if state.held:
+            lines.append(
+                tr.ngettext(
+                    "{n} waiting for the person to open the template sent instead.",
+                    "{n} waiting for the people to open the template sent instead.",
+                    state.held,
+                )
+            )
         if item.kind == POLL:
             answers = await live.answer_count(item.id)
             lines.append(tr.ngettext("{n} answer.", "{n} answers.", answers))

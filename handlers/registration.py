@@ -225,8 +225,29 @@ def consent_text(ctx: Context) -> str:
 # name
 
 
+PROFILE_NAME = "profile_name"
+
+
+def _profile_name(ctx: Context) -> str | None:
+    """The name the person's profile shows, when it would pass as their name."""
+    if not ctx.display_name:
+        return None
+    value, problem = check_free_text(ctx.display_name, max_length=MAX_LENGTH)
+    return None if problem else value
+
+
 async def ask_name(ctx: Context) -> Reply:
-    return Reply(ctx.tr._("What is your full name?"))
+    """The name; on a channel that shows a profile name (WhatsApp), offered as a tap.
+
+    The profile name is not kept unless tapped: the tap's own event carries it again.
+    """
+    offered = _profile_name(ctx)
+    if offered is None:
+        return Reply(ctx.tr._("What is your full name?"))
+    return Reply(
+        ctx.tr._("What is your full name? Type it, or tap the name your profile shows."),
+        (Option(PROFILE_NAME, offered),),
+    )
 
 
 def keep_free_text(ctx: Context, answer: Answer, key: str, step: str) -> Outcome:
@@ -239,6 +260,12 @@ def keep_free_text(ctx: Context, answer: Answer, key: str, step: str) -> Outcome
 
 
 async def take_name(ctx: Context, answer: Answer) -> Outcome:
+    if answer.choice == PROFILE_NAME:
+        offered = _profile_name(ctx)
+        if offered is None:
+            return Stay(ctx.tr._("Please type your full name."))
+        draft_of(ctx).full_name = offered
+        return Goto(next_step(ctx, NAME))
     return keep_free_text(ctx, answer, "full_name", NAME)
 
 
@@ -402,7 +429,7 @@ async def ask_phone(ctx: Context) -> Reply:
     return Reply(
         tr._(
             "Would you like to give a phone number, so that the organisers can reach you? "
-            "Share it with the button, type it, or skip."
+            "You can type it, or skip this step."
         ),
         (Option("skip", tr._("Skip"), SKIP),),
         contact_request=tr._("Share my phone number"),

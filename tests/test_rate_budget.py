@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.bootstrap import bootstrap
+from bot.channel_settings import WhatsAppSettings
 from bot.delivery.budget import RateBudget
 from db.outbox import BULK, REPLY
 
@@ -200,3 +201,17 @@ async def test_the_per_chat_pace_comes_from_the_configuration(database, settings
             pass
 
     assert (clock() - began).total_seconds() == pytest.approx(2.0), "a burst of 2, then 1 per 2 s"
+
+
+async def test_whatsapp_keeps_a_budget_of_its_own_with_a_smaller_margin(database, settings, clock):
+    """At 80 a second the bot's 0.03 s margin would cost 3% of WhatsApp's throughput."""
+    settings = dataclasses.replace(
+        settings, whatsapp=WhatsAppSettings("106540352242922", rate_per_second=80)
+    )
+    app = await bootstrap(settings, database=database, clock=clock)
+    delivery = app.delivery({}, sleep=clock.sleep)
+
+    whatsapp, telegram = delivery.budget_of("whatsapp"), delivery.budget_of("telegram")
+    assert whatsapp is not telegram
+    assert (whatsapp.rate, whatsapp.window) == (80, timedelta(seconds=1.01))
+    assert (telegram.rate, telegram.window) == (30, timedelta(seconds=1.03))

@@ -44,6 +44,7 @@ from telegram.request import HTTPXRequest
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.channels.limits import TELEGRAM_MESSAGE_LENGTH
+from bot.channels.text_parts import split_text
 from bot.delivery.ports import Blocked, Failed, Outcome, RetryLater, Sent, Unknown
 from handlers.messages import Document, Option, Reply
 
@@ -87,7 +88,7 @@ class TelegramSender:
         markup = self._markup_for(chat_id, reply)
         if reply.document is not None:
             return await self._send_document(chat_id, reply, markup)
-        *parts, last = split_text(reply.text)
+        *parts, last = split_text(reply.text, MAX_TEXT_LENGTH)
         for part in parts:
             await self.bot.send_message(chat_id, part)
         if isinstance(markup, InlineKeyboardMarkup) and chat_id in self._reply_keyboards:
@@ -178,45 +179,3 @@ def contact_keyboard(label: str, options: Sequence[Option]) -> ReplyKeyboardMark
     rows = [[KeyboardButton(label, request_contact=True)]]
     rows += [[KeyboardButton(option.label)] for option in options]
     return ReplyKeyboardMarkup(rows, one_time_keyboard=True, resize_keyboard=True)
-
-
-def split_text(text: str, limit: int = MAX_TEXT_LENGTH) -> list[str]:
-    """Cut text into messages of at most ``limit`` characters, at line breaks when possible.
-
-    Length is counted in UTF-16 code units, never less than Telegram's count, so an emoji
-    cannot push a part over the limit.
-    """
-    parts: list[str] = []
-    current = ""
-    for piece in _pieces(text, limit):
-        if current and _length(current + piece) > limit:
-            parts.append(current)
-            current = ""
-        current += piece
-    parts.append(current)
-    return [part.strip("\n") for part in parts if part.strip()] or [text]
-
-
-def _pieces(text: str, limit: int):
-    """The lines of ``text`` with their line breaks, over-long lines cut in pieces."""
-    for line in text.splitlines(keepends=True):
-        while _length(line) > limit:
-            cut = _cut_index(line, limit)
-            space = line.rfind(" ", 0, cut)
-            cut = space + 1 if space > 0 else cut
-            yield line[:cut]
-            line = line[cut:]
-        yield line
-
-
-def _cut_index(line: str, limit: int) -> int:
-    units = 0
-    for index, char in enumerate(line):
-        units += 2 if ord(char) > 0xFFFF else 1
-        if units > limit:
-            return index
-    return len(line)
-
-
-def _length(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
