@@ -243,7 +243,7 @@ async def test_a_replayed_webhook_has_no_second_effect(bot):
     assert await count(bot.app.database, InboundUpdate) == 1
     hind.replies = bot.graph.to(HIND)
     await hind.taps("Français")
-    hind.sees("Quels sont vos nom et prénom")
+    hind.sees("Quel est votre nom complet")
 
 
 async def test_a_restart_between_delivery_and_redelivery_has_no_second_effect(
@@ -265,7 +265,7 @@ async def test_a_restart_between_delivery_and_redelivery_has_no_second_effect(
             hind = Person(running, HIND)
             hind.replies = language_question
             await hind.taps("Français")
-            hind.sees("Quels sont vos nom et prénom")
+            hind.sees("Quel est votre nom complet")
         assert await count(again.database, InboundUpdate) == 2
     finally:
         await again.close()
@@ -563,7 +563,8 @@ async def test_a_newcomer_is_greeted_and_media_gets_the_polite_answer(bot):
     await hind.sends(meta.unsupported())
     hind.sees(ONLY_TEXT_AR)
     await hind.taps("Français")
-    hind.sees("Quels sont vos nom et prénom")
+    hind.sees("Quel est votre nom complet")
+    assert "Hind Berrada" in [o.label for reply in hind.replies for o in reply.options]
     async with bot.app.database.unit_of_work() as session:
         account = await session.scalar(select(ChannelAccount))
     assert (account.channel, account.external_id) == ("whatsapp", HIND)
