@@ -684,9 +684,8 @@ async def _run_channels(app, settings: Settings, stop: asyncio.Event) -> int:
         # as the process: kept out of the garbage collector's every pass.
         gc.collect()
         gc.freeze()
-        logging.getLogger("tawasul").info(
-            "running (%s); Ctrl-C to stop", ", ".join(sorted(senders))
-        )
+        logging.getLogger("tawasul").info("channels: %s", ", ".join(sorted(senders)))
+        logging.getLogger("tawasul").info("running; Ctrl-C to stop")
         await stop.wait()
     finally:
         if web is not None:

@@ -16,19 +16,23 @@ import signal
 import socket
 import subprocess
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+from types import MappingProxyType
 
 import httpx
 import pytest
 import whatsapp_payloads as meta
-from fake_graph import FakeGraphServer, choices, visible_text
+from fake_graph import ApprovedTemplate, FakeGraphServer, choices, visible_text
 from sqlalchemy import select
 
 from bot.bootstrap import bootstrap
-from bot.channel_settings import WebSettings, WhatsAppSettings
+from bot.channel_settings import Template, WebSettings, WhatsAppSettings
 from bot.config import load_settings
 from db.models import ChannelAccount, OutboxMessage, Participant
 from db.session import Database
+from handlers.messages import MESSAGE_WAITING
 
 HIND = "212612345678"
 PATH = "/webhooks/whatsapp"
@@ -45,45 +49,54 @@ class Phone:
     """Hind's WhatsApp: what she sends goes as Meta's webhooks, what she reads is what the
     bot posted to the Graph API for her."""
 
-    def __init__(self, client: httpx.AsyncClient, graph: FakeGraphServer, channel, wa_id: str):
+    def __init__(self, client: httpx.AsyncClient, graph: FakeGraphServer, wa_id: str):
         self.client = client
         self.graph = graph
-        self.channel = channel
         self.wa_id = wa_id
         self.seen = 0
         self.last: list[dict] = []
 
-    async def _post(self, content: dict, expect: int) -> list[dict]:
+    async def sends(self, content: dict, expect: int = 1) -> list[dict]:
         payload = meta.messages(self.wa_id, content, name="Hind Berrada")
         body = meta.body_of(payload)
         response = await self.client.post(PATH, content=body, headers=meta.signed(body))
         assert response.status_code == 200, response.text
-        wanted = self.seen + expect
+        return await self.next(expect)
+
+    async def next(self, count: int) -> list[dict]:
+        """The next ``count`` messages the bot sent her, once they are there."""
+        wanted = self.seen + count
         messages = await asyncio.to_thread(self.graph.wait_for_messages, self.wa_id, wanted)
         self.last, self.seen = messages[self.seen : wanted], wanted
         return self.last
 
     async def says(self, text: str, expect: int = 1) -> list[dict]:
-        return await self._post(meta.text(text), expect)
+        return await self.sends(meta.text(text), expect)
 
     async def taps(self, label: str, expect: int = 1) -> list[dict]:
         """Tap the reply button or list row whose title holds ``label``."""
         message = next(m for m in reversed(self.last) if choices(m))
         key, title = next((k, t) for k, t in choices(message) if label in t)
         if message["interactive"]["type"] == "button":
-            return await self._post(meta.button_reply(key, title), expect)
-        return await self._post(meta.list_reply(key, title), expect)
+            return await self.sends(meta.button_reply(key, title), expect)
+        return await self.sends(meta.list_reply(key, title), expect)
 
     def text(self) -> str:
         return "\n".join(visible_text(message) for message in self.last)
 
 
-def whatsapp_settings(graph: FakeGraphServer):
+WAITING = Template(
+    MESSAGE_WAITING, "tawasul_message_waiting", MappingProxyType({"ar": "ar", "fr": "fr"})
+)
+
+
+def whatsapp_settings(graph: FakeGraphServer, **templates: Template):
     return dataclasses.replace(
         load_settings(environ={}),
         whatsapp=WhatsAppSettings(
             meta.PHONE_NUMBER_ID,
             api_base_url=graph.base_url,
+            templates=MappingProxyType(templates),
             app_secret=meta.APP_SECRET,
             access_token=meta.ACCESS_TOKEN,
             verify_token=meta.VERIFY_TOKEN,
@@ -92,8 +105,9 @@ def whatsapp_settings(graph: FakeGraphServer):
     )
 
 
-async def test_a_full_registration_over_whatsapp(graph, tmp_path):
-    app = await bootstrap(whatsapp_settings(graph), database=Database(f"sqlite:///{tmp_path}/w.db"))
+@asynccontextmanager
+async def running(app) -> AsyncIterator[httpx.AsyncClient]:
+    """The WhatsApp side of ``tawasul run``: sender, delivery, channel, web server."""
     sender = app.whatsapp_sender()
     await sender.start()
     delivery = app.delivery({"whatsapp": sender})
@@ -103,7 +117,19 @@ async def test_a_full_registration_over_whatsapp(graph, tmp_path):
     await server.start()
     try:
         async with httpx.AsyncClient(base_url=server.url) as client:
-            hind = Phone(client, graph, channel, HIND)
+            yield client
+    finally:
+        await server.stop()
+        await channel.stop()
+        await delivery.stop()
+        await sender.stop()
+
+
+async def test_a_full_registration_over_whatsapp(graph, tmp_path):
+    app = await bootstrap(whatsapp_settings(graph), database=Database(f"sqlite:///{tmp_path}/w.db"))
+    try:
+        async with running(app) as client:
+            hind = Phone(client, graph, HIND)
             (language,) = await hind.says("السلام عليكم")
             assert [title for _, title in choices(language)] == ["العربية", "Français", "English"]
             (notice, name) = await hind.taps("Français", expect=2)
@@ -140,25 +166,58 @@ async def test_a_full_registration_over_whatsapp(graph, tmp_path):
             body = meta.body_of(statuses)
             response = await client.post(PATH, content=body, headers=meta.signed(body))
             assert response.status_code == 200
-    finally:
-        await server.stop()
-        await channel.stop()
-        await delivery.stop()
-        await sender.stop()
 
-    async with app.database.unit_of_work() as session:
-        participant = await session.scalar(select(Participant))
-        assert participant.full_name == "Hind Berrada"
-        assert participant.phone == "+212612345678"
-        assert participant.email == "hind@example.ma"
-        account = await session.scalar(select(ChannelAccount))
-        assert (account.channel, account.external_id, account.locale) == ("whatsapp", HIND, "fr")
-        row = await session.scalar(
-            select(OutboxMessage).where(OutboxMessage.platform_message_id == last)
-        )
-        assert row.delivered_at is not None and row.read_at is not None
-    assert all(call["authorization"] == f"Bearer {meta.ACCESS_TOKEN}" for call in graph.calls())
-    await app.close()
+        async with app.database.unit_of_work() as session:
+            participant = await session.scalar(select(Participant))
+            assert participant.full_name == "Hind Berrada"
+            assert participant.phone == "+212612345678"
+            assert participant.email == "hind@example.ma"
+            account = await session.scalar(select(ChannelAccount))
+            assert (account.channel, account.external_id, account.locale) == (
+                "whatsapp",
+                HIND,
+                "fr",
+            )
+            row = await session.scalar(
+                select(OutboxMessage).where(OutboxMessage.platform_message_id == last)
+            )
+            assert row.delivered_at is not None and row.read_at is not None
+        assert all(c["authorization"] == f"Bearer {meta.ACCESS_TOKEN}" for c in graph.calls())
+    finally:
+        await app.close()
+
+
+def quick_reply_payload(template: dict) -> str:
+    for component in template["template"].get("components", []):
+        if component.get("type") == "button":
+            return component["parameters"][0]["payload"]
+    raise AssertionError(f"no quick reply in {template}")
+
+
+async def test_a_message_failed_outside_the_window_comes_back_through_its_template(
+    tmp_path,
+):
+    approved = {"tawasul_message_waiting": ApprovedTemplate(("ar", "fr"))}
+    with FakeGraphServer(meta.ACCESS_TOKEN, meta.PHONE_NUMBER_ID, templates=approved) as graph:
+        settings = whatsapp_settings(graph, message_waiting=WAITING)
+        app = await bootstrap(settings, database=Database(f"sqlite:///{tmp_path}/w.db"))
+        try:
+            async with running(app) as client:
+                hind = Phone(client, graph, HIND)
+                (language,) = await hind.says("مرحبا")
+                failed = meta.statuses(
+                    meta.failed(language["id"], HIND, 131047, "Re-engagement message")
+                )
+                body = meta.body_of(failed)
+                response = await client.post(PATH, content=body, headers=meta.signed(body))
+                assert response.status_code == 200
+                (template,) = await hind.next(1)
+                assert template["template"]["name"] == "tawasul_message_waiting"
+                again = await hind.sends(meta.template_button(quick_reply_payload(template)))
+                assert visible_text(again[0]) == visible_text(language)
+                assert choices(again[0]) == choices(language)
+        finally:
+            await app.close()
 
 
 def free_port() -> int:
@@ -206,8 +265,9 @@ async def test_tawasul_run_serves_whatsapp_and_stops_cleanly(graph, tmp_path):
     port = free_port()
     process = start_run(tmp_path, graph, port)
     try:
-        lines = await asyncio.to_thread(wait_for_line, process, "running (whatsapp)")
+        lines = await asyncio.to_thread(wait_for_line, process, "running; Ctrl-C to stop")
         assert any(f"web server listening on http://127.0.0.1:{port}" in line for line in lines)
+        assert any("channels: whatsapp" in line for line in lines)
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
             assert (await client.get("/health")).json() == {
                 "status": "ok",
