@@ -302,7 +302,7 @@ class Announcing:
 
 
 @asynccontextmanager
-async def bare_server(conversation, deliver=None, clock=lambda: datetime.now(UTC)):
+async def bare_server(conversation, deliver=None, receipts=None, clock=lambda: datetime.now(UTC)):
     """The channel and server over a stand-in core, no database."""
     delivered: list[list[Outgoing]] = []
 
@@ -315,7 +315,7 @@ async def bare_server(conversation, deliver=None, clock=lambda: datetime.now(UTC
     channel = WhatsAppChannel(
         conversation,
         deliver=deliver or record,
-        record_receipts=no_receipts,
+        record_receipts=receipts or no_receipts,
         phone_number_id=meta.PHONE_NUMBER_ID,
         clock=clock,
     )
@@ -340,15 +340,17 @@ async def test_one_persons_messages_wait_for_each_other_and_others_do_not():
     core = Gated("A1")
     async with bare_server(core) as (client, receiver, delivered):
         first = asyncio.ensure_future(post(client, meta.messages(HIND, meta.text("A1"))))
-        await core.arrived.wait()
-        receiver.came.clear()
-        second = asyncio.ensure_future(post(client, meta.messages(HIND, meta.text("A2"))))
-        await receiver.came.wait()
-        other = await post(client, meta.messages(KARIM, meta.text("B1"), name="Karim"))
-        assert other.status_code == 200
-        assert core.started == ["A1", "B1"], "Hind's second message overtook her first"
-        assert not first.done() and not second.done()
-        core.gates["A1"].set()
+        try:
+            await core.arrived.wait()
+            receiver.came.clear()
+            second = asyncio.ensure_future(post(client, meta.messages(HIND, meta.text("A2"))))
+            await receiver.came.wait()
+            other = await post(client, meta.messages(KARIM, meta.text("B1"), name="Karim"))
+            assert other.status_code == 200
+            assert core.started == ["A1", "B1"], "Hind's second message overtook her first"
+            assert not first.done() and not second.done()
+        finally:
+            core.gates["A1"].set()
         assert (await first).status_code == 200
         assert (await second).status_code == 200
     assert core.started == ["A1", "B1", "A2"]
@@ -411,6 +413,31 @@ async def test_the_answer_does_not_wait_for_the_send_and_replies_go_out_in_order
         finally:
             first_send.set()
     assert sent == ["got B1", "got A1", "got A2"]
+
+
+async def test_a_status_is_recorded_once_the_sends_in_hand_have_their_wamids():
+    gate, order = asyncio.Event(), []
+
+    async def deliver(outgoing):
+        await gate.wait()
+        order.append("sent")
+
+    async def receipts(found):
+        order.append("receipt")
+        return len(found)
+
+    async with bare_server(Gated(), deliver=deliver, receipts=receipts) as (client, hook, _):
+        try:
+            assert (await post(client, meta.messages(HIND, meta.text("A1")))).status_code == 200
+            hook.came.clear()
+            status = meta.statuses(meta.status("wamid.out.1", "read", HIND))
+            answered = asyncio.ensure_future(post(client, status))
+            await hook.came.wait()
+            assert order == []
+        finally:
+            gate.set()
+        assert (await answered).status_code == 200
+    assert order == ["sent", "receipt"]
 
 
 async def test_a_webhook_for_another_number_is_not_answered(bot):
