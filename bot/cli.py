@@ -592,14 +592,14 @@ def _run_problem(settings: Settings) -> str | None:
     """Why ``tawasul run`` cannot start with these settings, in one line; None if it can."""
     from bot.channel_settings import missing_secrets
 
+    if settings.telegram_webhook is not None and not settings.telegram_token:
+        return 'telegram.mode is "webhook" but TELEGRAM_BOT_TOKEN is not set (from @BotFather)'
     if not settings.telegram_token and settings.whatsapp is None:
         return (
             "no channel configured: set TELEGRAM_BOT_TOKEN (from @BotFather) for Telegram, "
             "or [whatsapp] phone_number_id for WhatsApp; or try the bot locally with: "
             "tawasul console"
         )
-    if settings.telegram_webhook is not None and not settings.telegram_token:
-        return 'telegram.mode is "webhook" but TELEGRAM_BOT_TOKEN is not set (from @BotFather)'
     webhook = settings.telegram_webhook if settings.telegram_token else None
     missing = missing_secrets(settings.whatsapp, webhook)
     if missing:
@@ -684,9 +684,8 @@ async def _run_channels(app, settings: Settings, stop: asyncio.Event) -> int:
         # as the process: kept out of the garbage collector's every pass.
         gc.collect()
         gc.freeze()
-        logging.getLogger("tawasul").info(
-            "running (%s); Ctrl-C to stop", ", ".join(sorted(senders))
-        )
+        logging.getLogger("tawasul").info("channels: %s", ", ".join(sorted(senders)))
+        logging.getLogger("tawasul").info("running; Ctrl-C to stop")
         await stop.wait()
     finally:
         if web is not None:

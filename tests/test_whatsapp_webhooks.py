@@ -243,7 +243,7 @@ async def test_a_replayed_webhook_has_no_second_effect(bot):
     assert await count(bot.app.database, InboundUpdate) == 1
     hind.replies = bot.graph.to(HIND)
     await hind.taps("Français")
-    hind.sees("Quels sont vos nom et prénom")
+    hind.sees("Quel est votre nom complet")
 
 
 async def test_a_restart_between_delivery_and_redelivery_has_no_second_effect(
@@ -265,7 +265,7 @@ async def test_a_restart_between_delivery_and_redelivery_has_no_second_effect(
             hind = Person(running, HIND)
             hind.replies = language_question
             await hind.taps("Français")
-            hind.sees("Quels sont vos nom et prénom")
+            hind.sees("Quel est votre nom complet")
         assert await count(again.database, InboundUpdate) == 2
     finally:
         await again.close()
@@ -302,7 +302,7 @@ class Announcing:
 
 
 @asynccontextmanager
-async def bare_server(conversation, deliver=None, clock=lambda: datetime.now(UTC)):
+async def bare_server(conversation, deliver=None, receipts=None, clock=lambda: datetime.now(UTC)):
     """The channel and server over a stand-in core, no database."""
     delivered: list[list[Outgoing]] = []
 
@@ -315,7 +315,7 @@ async def bare_server(conversation, deliver=None, clock=lambda: datetime.now(UTC
     channel = WhatsAppChannel(
         conversation,
         deliver=deliver or record,
-        record_receipts=no_receipts,
+        record_receipts=receipts or no_receipts,
         phone_number_id=meta.PHONE_NUMBER_ID,
         clock=clock,
     )
@@ -340,15 +340,17 @@ async def test_one_persons_messages_wait_for_each_other_and_others_do_not():
     core = Gated("A1")
     async with bare_server(core) as (client, receiver, delivered):
         first = asyncio.ensure_future(post(client, meta.messages(HIND, meta.text("A1"))))
-        await core.arrived.wait()
-        receiver.came.clear()
-        second = asyncio.ensure_future(post(client, meta.messages(HIND, meta.text("A2"))))
-        await receiver.came.wait()
-        other = await post(client, meta.messages(KARIM, meta.text("B1"), name="Karim"))
-        assert other.status_code == 200
-        assert core.started == ["A1", "B1"], "Hind's second message overtook her first"
-        assert not first.done() and not second.done()
-        core.gates["A1"].set()
+        try:
+            await core.arrived.wait()
+            receiver.came.clear()
+            second = asyncio.ensure_future(post(client, meta.messages(HIND, meta.text("A2"))))
+            await receiver.came.wait()
+            other = await post(client, meta.messages(KARIM, meta.text("B1"), name="Karim"))
+            assert other.status_code == 200
+            assert core.started == ["A1", "B1"], "Hind's second message overtook her first"
+            assert not first.done() and not second.done()
+        finally:
+            core.gates["A1"].set()
         assert (await first).status_code == 200
         assert (await second).status_code == 200
     assert core.started == ["A1", "B1", "A2"]
@@ -387,17 +389,55 @@ async def test_a_webhook_the_core_fails_on_is_answered_500_and_taken_when_sent_a
     assert core.started == ["مرحبا"]
 
 
-async def test_the_replies_are_sent_after_the_answer_in_the_background():
+async def test_the_answer_does_not_wait_for_the_send_and_replies_go_out_in_order():
     core = Gated()
-    gate = asyncio.Event()
+    first_send, other_sent = asyncio.Event(), asyncio.Event()
+    sent: list[str] = []
 
-    async def slow_delivery(outgoing):
+    async def deliver(outgoing):
+        texts = [item.reply.text for item in outgoing]
+        if texts == ["got A1"]:
+            await first_send.wait()
+        sent.extend(texts)
+        if texts == ["got B1"]:
+            other_sent.set()
+
+    async with bare_server(core, deliver=deliver) as (client, _, _):
+        try:
+            assert (await post(client, meta.messages(HIND, meta.text("A1")))).status_code == 200
+            assert (await post(client, meta.messages(HIND, meta.text("A2")))).status_code == 200
+            assert (await post(client, meta.messages(KARIM, meta.text("B1")))).status_code == 200
+            assert core.started == ["A1", "A2", "B1"]
+            await other_sent.wait()
+            assert sent == ["got B1"], "Hind's second reply went before her first"
+        finally:
+            first_send.set()
+    assert sent == ["got B1", "got A1", "got A2"]
+
+
+async def test_a_status_is_recorded_once_the_sends_in_hand_have_their_wamids():
+    gate, order = asyncio.Event(), []
+
+    async def deliver(outgoing):
         await gate.wait()
+        order.append("sent")
 
-    async with bare_server(core, deliver=slow_delivery) as (client, _, _):
-        response = await post(client, meta.messages(HIND, meta.text("مرحبا")))
-        assert response.status_code == 200
-        gate.set()
+    async def receipts(found):
+        order.append("receipt")
+        return len(found)
+
+    async with bare_server(Gated(), deliver=deliver, receipts=receipts) as (client, hook, _):
+        try:
+            assert (await post(client, meta.messages(HIND, meta.text("A1")))).status_code == 200
+            hook.came.clear()
+            status = meta.statuses(meta.status("wamid.out.1", "read", HIND))
+            answered = asyncio.ensure_future(post(client, status))
+            await hook.came.wait()
+            assert order == []
+        finally:
+            gate.set()
+        assert (await answered).status_code == 200
+    assert order == ["sent", "receipt"]
 
 
 async def test_a_webhook_for_another_number_is_not_answered(bot):
@@ -472,6 +512,18 @@ def test_what_no_one_typed_is_not_answered_and_the_profile_name_is_cleaned():
     assert read_one(meta.text("hi"), name="Hind\u0007 ").display_name == "Hind"
 
 
+def test_each_message_of_a_batch_carries_its_own_senders_profile_name():
+    batch = meta.of_several(
+        meta.messages(HIND, meta.text("A1"), name="Hind Berrada"),
+        meta.messages(KARIM, meta.text("B1"), name="Karim Alaoui"),
+    )
+    read = read_webhook(batch, meta.PHONE_NUMBER_ID, NOW)
+    assert [(i.external_id, i.display_name) for i in read.inbounds] == [
+        (HIND, "Hind Berrada"),
+        (KARIM, "Karim Alaoui"),
+    ]
+
+
 def test_malformed_parts_are_left_out():
     good = meta.messages(HIND, meta.text("bonjour"))
     value = good["entry"][0]["changes"][0]["value"]
@@ -538,7 +590,8 @@ async def test_a_newcomer_is_greeted_and_media_gets_the_polite_answer(bot):
     await hind.sends(meta.unsupported())
     hind.sees(ONLY_TEXT_AR)
     await hind.taps("Français")
-    hind.sees("Quels sont vos nom et prénom")
+    hind.sees("Quel est votre nom complet")
+    assert "Hind Berrada" in [o.label for reply in hind.replies for o in reply.options]
     async with bot.app.database.unit_of_work() as session:
         account = await session.scalar(select(ChannelAccount))
     assert (account.channel, account.external_id) == ("whatsapp", HIND)

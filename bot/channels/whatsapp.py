@@ -23,6 +23,8 @@ the commit means no 200: Meta delivers the webhook again and nothing is lost; a 
 it means the redelivery finds its ``wamid`` handled and has no second effect. The replies
 are sent by the delivery fast path in the background, so the request stays short (the core
 takes a few milliseconds a message); what the fast path does not send, the dispatcher does.
+A status webhook waits for the sends in hand: a status can come back before the send it
+is about has recorded its wamid.
 
 Order: Meta posts each message as its own request, and one person's requests can overlap.
 A person's messages are handled one after the other in the order received
@@ -270,6 +272,10 @@ class WhatsAppChannel:
             *(self._handle(inbounds) for inbounds in people.values()), return_exceptions=True
         )
         if webhook.receipts:
+            if self._tasks:
+                # A status can come back before the send it is about has recorded its
+                # wamid: the sends in hand finish first, or the receipt would name nothing.
+                await asyncio.wait(list(self._tasks))
             await self._record_receipts(webhook.receipts)
         failure = next((o for o in outcomes if isinstance(o, BaseException)), None)
         if failure is not None:
