@@ -44,7 +44,7 @@ FIRST_CHAT = 50_000_001
 TEXT = "اجتماع الغد على الساعة التاسعة"
 EVENT_DAY = date.today() + timedelta(days=30)
 """A coming event: the participants of one long past would be erased at the start."""
-RUNNING = "running (telegram); Ctrl-C to stop"
+RUNNING = "running; Ctrl-C to stop"
 """Logged once the bot runs: a stop after it is a stop of a running bot."""
 WAIT_S = 90.0
 STOP_S = 30.0
