@@ -228,7 +228,7 @@ async def test_the_whole_flow_in_french_right_after_registering(room):
         f"• Visible par les personnes avec qui vous entrez en contact{NNBSP}: e-mail, téléphone",
     )
 
-    await youssef.taps("Modifier ce que je recherche")
+    await youssef.taps("Modifier ma recherche")
     assert chosen(youssef) == [
         "Données ouvertes et transparence",
         "Coopération décentralisée et internationale",
