@@ -93,15 +93,16 @@ def shown(reply: Reply, locale: str | None) -> Shown:
     if shown_options:
         choices = tuple((title, by_key[key]) for key, title in shown_options)
         return Shown(tuple(texts), choices)
-    lines = texts[-1].splitlines() if reply.options else []
-    choices = tuple(
-        (line, option)
-        for number, option in enumerate(reply.options, start=1)
-        for line in lines
-        if line.startswith(f"{number}. ")
-    )
-    assert len(choices) == len(reply.options), f"options not all numbered in {texts}"
-    return Shown(tuple(texts), choices, numbered=True)
+    if not reply.options:
+        return Shown(tuple(texts))
+    numbered_lines = {}  # the last line that starts with each number: the options come last
+    for line in "\n".join(texts).splitlines():
+        number, dot, _ = line.partition(". ")
+        if dot and number.isdigit():
+            numbered_lines[int(number)] = line
+    lines = [numbered_lines.get(number) for number in range(1, len(reply.options) + 1)]
+    assert None not in lines, f"options not all numbered in {texts}"
+    return Shown(tuple(texts), tuple(zip(lines, reply.options, strict=True)), numbered=True)
 
 
 class Phone:
