@@ -328,8 +328,8 @@ async def ask_theme(ctx: Context) -> Reply:
     ]
     if current in ctx.services.themes.slugs:
         text = tr._(
-            "Its theme, as I understood it: {theme}. Tap “{confirm}”, or choose another "
-            "theme from the list (a tap or its number).",
+            "Its theme, as I understood it: {theme}. Choose “{confirm}”, or another theme "
+            "from the list (a tap or its number).",
             theme=_theme_label(ctx, current),
             confirm=tr._("Confirm"),
         )

@@ -279,8 +279,8 @@ def _theme_options(ctx: Context, prefix: str, chosen: list[str], done: str) -> t
 
 def _how_to_choose(ctx: Context) -> str:
     return ctx.tr._(
-        "Tap a theme to choose it, and again to take it back, then “{done}”. You can also "
-        "type the numbers of several themes, for example {example}.",
+        "Choose a theme to add it, and choose it again to take it back, then “{done}”. "
+        "You can also type the numbers of several themes at once, for example {example}.",
         done=ctx.tr._("Done"),
         example=Ltr("1 4 7"),
     )
@@ -440,14 +440,15 @@ def _ask_text_themes(attribute: str, prefix: str):
                     lines.append(tr._("• {theme} ({words})", theme=label, words=said))
                 else:
                     lines.append(f"• {label}")
-            lines += ["", tr._("Is that right? Tap a theme to take it off or to add it.")]
+            lines += ["", tr._("Is that right? Choose a theme to take it off or to add it.")]
         else:
             lines = [
                 tr._("I did not recognise a theme in your text. You can add themes from the list.")
             ]
         lines += [
             tr._(
-                "Then tap “{confirm}”. You can also type numbers, for example {example}.",
+                "Then choose “{confirm}”. You can also type several numbers at once, "
+                "for example {example}.",
                 confirm=tr._("Confirm"),
                 example=Ltr("1 4"),
             )

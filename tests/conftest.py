@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import os
+import sys
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import transcript
 
 from bot.bootstrap import bootstrap
 from bot.config import load_settings
@@ -81,6 +84,67 @@ def settings():
 async def app(database, settings, clock):
     application = await bootstrap(settings, database=database, clock=clock)
     yield application
+
+
+@pytest.fixture(autouse=True)
+def rendering(request):
+    """The channel whose rendering a transcript is read in (``transcript.RENDERINGS``):
+    every test of a module that talks through ``transcript.Person`` runs on each; other
+    tests on Telegram's alone. A message the phone could not render fails the test."""
+    name = getattr(request, "param", "telegram")
+    transcript.use_rendering(name)
+    yield name
+    problems = list(transcript.problems)
+    transcript.use_rendering("telegram")
+    assert not problems, f"not shown on {name}: {problems}"
+
+
+def talks_through_person(module) -> bool:
+    """Whether a test module's conversations go through ``transcript.Person``: itself, or
+    through a helper of another test module that makes one (``test_matches.joins``)."""
+    if getattr(module, "Person", None) is transcript.Person:
+        return True
+    for value in vars(module).values():
+        home = sys.modules.get(getattr(value, "__module__", None) or "")
+        if home in (None, transcript, module) or not callable(value):
+            continue
+        if getattr(home, "Person", None) is transcript.Person and "Person(" in _source(value):
+            return True
+    return False
+
+
+def _source(value) -> str:
+    try:
+        return inspect.getsource(value)
+    except (OSError, TypeError):
+        return ""
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "telegram_only: about Telegram itself (its command menus), not a transcript"
+    )
+
+
+def pytest_generate_tests(metafunc):
+    if talks_through_person(metafunc.module):
+        telegram_only = metafunc.definition.get_closest_marker("telegram_only")
+        renderings = ("telegram",) if telegram_only else transcript.RENDERINGS
+        metafunc.parametrize("rendering", renderings, indirect=True)
+
+
+def pytest_collection_modifyitems(config, items):
+    """WhatsApp's rendering runs on SQLite only: the conversation code and the database
+    code are the same on both renderings, and PostgreSQL is covered by the Telegram runs;
+    this keeps the suite's time in check."""
+    kept, dropped = [], []
+    for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        both = params.get("rendering") == "whatsapp" and params.get("database") == "postgresql"
+        (dropped if both else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
 
 
 def pytest_report_header(config):

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from transcript import Phone
+from transcript import Phone, channel_under_test
 
 from bot.bootstrap import migrate
 from bot.broadcast_cli import broadcast, text_problem
@@ -52,7 +52,8 @@ TEXTS = {"default": "اجتماع الغد على الساعة التاسعة", 
 
 
 async def populate(database: Database, event_id: int, clock) -> None:
-    """The people above, each with one Telegram account; and one account still registering."""
+    """The people above, each with one account on the channel under test (Telegram but in a
+    transcript run on WhatsApp); and one account still registering."""
     now = clock()
     async with database.unit_of_work() as session:
         for external_id, code, locale, registered, blocked in PEOPLE:
@@ -71,7 +72,7 @@ async def populate(database: Database, event_id: int, clock) -> None:
             await session.flush()
             session.add(
                 ChannelAccount(
-                    channel="telegram",
+                    channel=channel_under_test(),
                     external_id=external_id,
                     participant_id=person.id,
                     locale=locale,
@@ -86,7 +87,9 @@ async def populate(database: Database, event_id: int, clock) -> None:
                     )
                 )
         session.add(
-            ChannelAccount(channel="telegram", external_id="newcomer", locale="ar", created_at=now)
+            ChannelAccount(
+                channel=channel_under_test(), external_id="newcomer", locale="ar", created_at=now
+            )
         )
 
 

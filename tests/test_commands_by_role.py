@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from transcript import Person
+from transcript import Person, grant
 
 from bot.bootstrap import bootstrap
 from domain.settings import Roles
@@ -30,8 +30,8 @@ FACILITATOR_ID = "901"
 async def staffed(database, settings, clock):
     """The app with one organiser and one facilitator, and a command for each role."""
     roles = Roles(
-        organisers=frozenset({f"telegram:{ORGANISER_ID}", "console:boss"}),
-        facilitators=frozenset({f"telegram:{FACILITATOR_ID}"}),
+        organisers=frozenset({grant(ORGANISER_ID), "console:boss"}),
+        facilitators=frozenset({grant(FACILITATOR_ID)}),
     )
     app = await bootstrap(
         dataclasses.replace(settings, roles=roles), database=database, clock=clock
@@ -101,6 +101,7 @@ async def test_an_organiser_may_use_the_facilitator_commands_too(staffed):
     assert [use[0] for use in staffed.used] == ["r", "b"]
 
 
+@pytest.mark.telegram_only
 async def test_the_menus_per_role_and_the_telegram_chats_that_get_them(staffed):
     menus = staffed.role_menus()
     names = {role: [name for name, _ in menus[role]["en"]] for role in menus}

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
-from transcript import Person, Phone
+from transcript import Person, Phone, senders
 
 from bot.delivery.dispatcher import Delivery
 from db import broadcasts
@@ -379,7 +379,7 @@ async def test_the_facilitators_prompt_opens_commit(app):
         )
     phone = Phone()
     clock = app.services.clock
-    await Delivery(app.database, {"telegram": phone}, clock, sleep=clock.sleep).run_once()
+    await Delivery(app.database, senders(phone), clock, sleep=clock.sleep).run_once()
     [message] = phone.received[sara.external_id]
     [button] = message.options
     assert (button.key, button.label) == (f"commit:{created.id}", "Make a commitment")

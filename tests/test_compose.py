@@ -7,7 +7,7 @@ import dataclasses
 
 import pytest
 from sqlalchemy import func, select
-from transcript import Person, Phone
+from transcript import Person, Phone, grant, senders
 
 from bot.bootstrap import bootstrap
 from bot.delivery.dispatcher import Delivery
@@ -19,7 +19,7 @@ LEAD = "900"
 
 @pytest.fixture
 async def room(database, settings, clock):
-    roles = Roles(facilitators=frozenset({f"telegram:{LEAD}"}))
+    roles = Roles(facilitators=frozenset({grant(LEAD)}))
     return await bootstrap(
         dataclasses.replace(settings, roles=roles), database=database, clock=clock
     )
@@ -39,7 +39,7 @@ async def lead_in(app) -> Person:
 
 async def delivered(app) -> Phone:
     phone = Phone()
-    await Delivery(app.database, {"telegram": phone}, app.services.clock).run_once()
+    await Delivery(app.database, senders(phone), app.services.clock).run_once()
     return phone
 
 

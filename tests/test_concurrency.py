@@ -9,7 +9,7 @@ import dataclasses
 
 import pytest
 from sqlalchemy import func, select, text
-from transcript import Person
+from transcript import Person, channel_under_test
 
 from db.models import ChannelAccount, DialogueState
 from db.session import Database, NestedUnitOfWork
@@ -89,8 +89,8 @@ async def test_two_messages_at_once_at_the_name_step_are_taken_one_after_the_oth
     race = HeldAfterReading(app)
     conversation = Conversation(race, app.services)
 
-    name = Inbound.message("telegram", "7001", "Sara Bennani", "race-1")
-    place = Inbound.message("telegram", "7001", "berkane", "race-2")
+    name = Inbound.message(channel_under_test(), "7001", "Sara Bennani", "race-1")
+    place = Inbound.message(channel_under_test(), "7001", "berkane", "race-2")
     async with asyncio.timeout(20):
         first = asyncio.create_task(conversation.handle(name))
         await race.first_read.wait()
@@ -114,8 +114,8 @@ async def test_two_first_messages_at_once_make_one_account_and_no_error(app, cap
     unique key and getting the apology."""
     race = HeldAfterReading(app)
     conversation = Conversation(race, app.services)
-    hello = Inbound.message("telegram", "7002", "/start", "first-1")
-    again = Inbound.message("telegram", "7002", "/start", "first-2")
+    hello = Inbound.message(channel_under_test(), "7002", "/start", "first-1")
+    again = Inbound.message(channel_under_test(), "7002", "/start", "first-2")
     async with asyncio.timeout(20):
         first = asyncio.create_task(conversation.handle(hello))
         await race.first_read.wait()

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 from test_agenda_config import config
 from test_matches import interested, joins, participant_id
-from transcript import Phone
+from transcript import Phone, senders
 
 from bot.bootstrap import bootstrap
 from bot.config import ConfigError, load_settings
@@ -94,7 +94,7 @@ class Inbox:
         """One follow-up sweep, then delivery; how many follow-ups were sent."""
         swept = await (app or self.app).follow_up_sweep.run_once()
         await Delivery(
-            self.app.database, {"telegram": self.phone}, self.clock, sleep=self.clock.sleep
+            self.app.database, senders(self.phone), self.clock, sleep=self.clock.sleep
         ).run_once()
         return swept.sent
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 from test_follow_ups import BUDGETING, MADE, TEXT, Inbox, commit, commitment_of, utc
 from test_matches import interested, joins, participant_id
-from transcript import Person
+from transcript import Person, channel_under_test, grant
 
 from bot.bootstrap import bootstrap
 from bot.config import Roles
@@ -21,7 +21,7 @@ BOSS, SILENT = "800", "801"
 
 @pytest.fixture
 async def organised(database, settings, clock):
-    roles = Roles(organisers=frozenset({f"telegram:{BOSS}", f"telegram:{SILENT}"}))
+    roles = Roles(organisers=frozenset({grant(BOSS), grant(SILENT)}))
     app = await bootstrap(
         dataclasses.replace(settings, roles=roles), database=database, clock=clock
     )
@@ -101,5 +101,5 @@ async def test_participants_never_receive_it_and_a_silent_organiser_is_skipped(o
     assert len(rows) == 1
     boss_account = rows[0].account_id
     async with app.conversation.unit_of_work() as store:
-        account = await store.accounts.find("telegram", BOSS)
+        account = await store.accounts.find(channel_under_test(), BOSS)
     assert boss_account == account.id

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
-from transcript import Person, Phone
+from transcript import Person, Phone, grant, senders
 
 from bot.agenda_cli import markdown, run_of_show
 from bot.bootstrap import bootstrap
@@ -31,7 +31,7 @@ FRENCH_PROJECT = "Nous avons lancé un budget participatif et publié nos donné
 
 @pytest.fixture
 async def room(database, settings, clock):
-    roles = Roles(facilitators=frozenset({f"telegram:{LEAD}"}))
+    roles = Roles(facilitators=frozenset({grant(LEAD)}))
     return await bootstrap(
         dataclasses.replace(settings, roles=roles), database=database, clock=clock
     )
@@ -228,7 +228,7 @@ async def test_the_whole_flow_in_french_right_after_registering(room):
         f"• Visible par les personnes avec qui vous entrez en contact{NNBSP}: e-mail, téléphone",
     )
 
-    await youssef.taps("Modifier ce que je recherche")
+    await youssef.taps("Modifier ma recherche")
     assert chosen(youssef) == [
         "Données ouvertes et transparence",
         "Coopération décentralisée et internationale",
@@ -522,7 +522,7 @@ async def test_the_facilitators_prompt_opens_the_flow_over_what_one_was_doing(
     event = dataclasses.replace(settings.event, date=DAY)
     agenda = load(AGENDA.format(day=DAY.isoformat()), day=DAY)
     clock.current = at_local(9, 0)
-    roles = Roles(facilitators=frozenset({f"telegram:{LEAD}"}))
+    roles = Roles(facilitators=frozenset({grant(LEAD)}))
     configured = dataclasses.replace(settings, event=event, agenda=agenda, roles=roles)
     app = await bootstrap(configured, database=database, clock=clock)
     lead = Person(app.conversation, LEAD)
@@ -536,7 +536,7 @@ async def test_the_facilitators_prompt_opens_the_flow_over_what_one_was_doing(
     clock.current = at_local(15, 26) + timedelta(seconds=1)
     await app.run_of_show.run_once()
     phone = Phone()
-    await Delivery(app.database, {"telegram": phone}, clock, sleep=clock.sleep).run_once()
+    await Delivery(app.database, senders(phone), clock, sleep=clock.sleep).run_once()
     [prompt] = [reply for reply in phone.received[sara.external_id] if reply.options]
     async with app.database.unit_of_work() as session:
         broadcast = await session.scalar(select(Broadcast))
@@ -590,7 +590,7 @@ async def test_a_broadcast_composed_with_the_interests_button(room):
     lead.sees("Sent to 2 people")
     phone = Phone()
     clock = room.services.clock
-    await Delivery(room.database, {"telegram": phone}, clock, sleep=clock.sleep).run_once()
+    await Delivery(room.database, senders(phone), clock, sleep=clock.sleep).run_once()
     [welcome, message] = phone.received[sara.external_id]
     assert (welcome.options, message.options[0].key) == ((), "interests:2")
     await sara.taps_key(message.options[0].key)
@@ -608,7 +608,7 @@ async def test_a_broadcast_composed_with_the_commitment_button(room):
     lead.sees("Sent to 2 people", "(broadcast #1)")
     phone = Phone()
     clock = room.services.clock
-    await Delivery(room.database, {"telegram": phone}, clock, sleep=clock.sleep).run_once()
+    await Delivery(room.database, senders(phone), clock, sleep=clock.sleep).run_once()
     [message] = phone.received[sara.external_id]
     [button] = message.options
     assert (button.key, button.label) == ("commit:1", "Make a commitment")

@@ -13,7 +13,7 @@ import pytest
 from bidi import lines_laid_out_left_to_right
 from sqlalchemy import func, select
 from test_agenda_config import config
-from transcript import Person, Phone
+from transcript import Person, Phone, grant, senders
 
 from bot.bootstrap import bootstrap
 from bot.config import ConfigError, load_settings
@@ -37,7 +37,7 @@ BUDGETING, OPEN_DATA, DIGITAL = (
 
 @pytest.fixture
 async def room(database, settings, clock):
-    roles = Roles(facilitators=frozenset({f"telegram:{LEAD}"}))
+    roles = Roles(facilitators=frozenset({grant(LEAD)}))
     return await bootstrap(
         dataclasses.replace(settings, roles=roles), database=database, clock=clock
     )
@@ -92,8 +92,8 @@ class Phones:
 
     async def deliver(self) -> None:
         clock = self.app.services.clock  # the test's clock: the rate budget waits on it
-        senders = {"telegram": self.phone, "console": self.phone}
-        await Delivery(self.app.database, senders, clock, sleep=clock.sleep).run_once()
+        phones = senders(self.phone, "console")
+        await Delivery(self.app.database, phones, clock, sleep=clock.sleep).run_once()
 
     def of(self, person) -> list:
         return self.phone.received.get(person.external_id, [])

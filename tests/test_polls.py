@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 from sqlalchemy import func, select
-from transcript import Person
+from transcript import Person, grant
 
 from bot.bootstrap import bootstrap
 from db.broadcasts import CHECKIN, POLL, QUESTION, create, parse_audience, recipients
@@ -36,7 +36,7 @@ POLL_TEXTS = {"default": "هل تشاركون في الورشة المقبلة؟
 @pytest.fixture
 async def room(database, settings, clock):
     """The app with one facilitator."""
-    roles = Roles(facilitators=frozenset({f"telegram:{FACILITATOR_ID}"}))
+    roles = Roles(facilitators=frozenset({grant(FACILITATOR_ID)}))
     return await bootstrap(
         dataclasses.replace(settings, roles=roles), database=database, clock=clock
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
-from transcript import Person
+from transcript import Person, channel_under_test
 
 from db.models import ChannelAccount, DialogueState, EventRegistration, Participant
 
@@ -221,7 +221,8 @@ async def test_erasing_removes_every_account_of_the_person(app, clock):
     async with app.database.unit_of_work() as session:
         accounts = select(ChannelAccount.channel, ChannelAccount.external_id)
         left = (await session.execute(accounts.order_by(ChannelAccount.id))).all()
-    assert left == [("telegram", "1017")], "both of Sara's accounts are gone, Nadia's stays"
+    nadia = (channel_under_test(), "1017")
+    assert left == [nadia], "both of Sara's accounts are gone, Nadia's stays"
     assert await count(app, Participant) == 1
 
     await on_console.says("/me")
@@ -277,14 +278,14 @@ async def test_a_delivery_seen_twice_has_no_second_effect(app):
     """Seen again before its replies left, an update gives back the same stored rows."""
     from handlers.messages import Inbound
 
-    first = Inbound.message("telegram", "1011", "/start", update_id="77")
+    first = Inbound.message(channel_under_test(), "1011", "/start", update_id="77")
     written = await app.conversation.handle(first)
     assert written
     assert await app.conversation.handle(first) == written, "the same rows, none new"
-    choose = Inbound.choice("telegram", "1011", "lang:en", update_id="78")
+    choose = Inbound.choice(channel_under_test(), "1011", "lang:en", update_id="78")
     chosen = await app.conversation.handle(choose)
     assert await app.conversation.handle(choose) == chosen
-    name = await app.conversation.handle(Inbound.message("telegram", "1011", "Ali", "79"))
+    name = await app.conversation.handle(Inbound.message(channel_under_test(), "1011", "Ali", "79"))
     assert "Which collectivity" in name[0].reply.text
 
 

@@ -24,7 +24,7 @@ from matplotlib.text import Text
 from openpyxl import load_workbook
 from sqlalchemy import select
 from test_broadcast_cli import populate
-from transcript import Person
+from transcript import Person, grant
 
 from bot import report_charts
 from bot.bootstrap import bootstrap, migrate
@@ -399,7 +399,7 @@ def plain(text: str) -> str:
 
 @pytest.fixture
 async def organised(database, settings, clock):
-    roles = Roles(organisers=frozenset({f"telegram:{BOSS}"}))
+    roles = Roles(organisers=frozenset({grant(BOSS)}))
     app = await bootstrap(
         dataclasses.replace(settings, roles=roles), database=database, clock=clock
     )

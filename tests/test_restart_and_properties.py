@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
-from transcript import Person, Phone
+from transcript import Person, Phone, channel_under_test, senders
 
 from bot.bootstrap import bootstrap
 from bot.config import load_settings
@@ -172,13 +172,14 @@ def test_random_input_never_breaks_the_engine(tmp_path, caplog):
                 checked["re-deliveries"] += 1
                 continue
             kind, text = event
-            inbound = Inbound("telegram", who, kind, text, update_id=str(next(update_ids)))
+            update_id = str(next(update_ids))
+            inbound = Inbound(channel_under_test(), who, kind, text, update_id=update_id)
             cancel = kind is InboundKind.TEXT and text == "/cancel"
             before = runner.run(snapshot(app, who)) if cancel else None
             written = runner.run(app.conversation.handle(inbound))
             # A fresh delivery each time, as in the transcripts: the fake clock never moves,
             # so one budget would run out of its second's places.
-            delivery = Delivery(app.database, {"telegram": phone}, app.services.clock)
+            delivery = Delivery(app.database, senders(phone), app.services.clock)
             runner.run(delivery.send_now(written))
             replies = [item.reply for item in written]
             assert phone.received[who][-len(replies) :] == replies, "written is not what was sent"
@@ -220,7 +221,7 @@ async def snapshot(app, who: str) -> tuple[dict | None, dict[str, int]]:
     async with app.database.unit_of_work() as session:
         account = await session.scalar(
             select(ChannelAccount).where(
-                ChannelAccount.channel == "telegram", ChannelAccount.external_id == who
+                ChannelAccount.channel == channel_under_test(), ChannelAccount.external_id == who
             )
         )
         mine = None
@@ -269,7 +270,7 @@ async def assert_every_profile_is_whole(app):
 async def test_handled_update_ids_are_forgotten_after_ten_days(sqlite_url, clock):
     settings = load_settings(environ={})
     app = await bootstrap(settings, database=Database(sqlite_url), clock=clock)
-    hello = Inbound.message("telegram", "3002", "/help", update_id="900")
+    hello = Inbound.message(channel_under_test(), "3002", "/help", update_id="900")
     written = await app.conversation.handle(hello)
     assert written
     assert await app.conversation.handle(hello) == written, "the stored rows, none new"

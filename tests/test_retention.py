@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import func, select, update
-from transcript import Person
+from transcript import Person, channel_under_test
 
 from bot.housekeeping import expire_profiles, months_before
 from db import broadcasts
@@ -100,7 +100,7 @@ async def test_a_sent_reply_is_deleted_after_its_days_and_a_broadcast_copy_is_ke
 
 async def test_a_reply_still_pending_is_never_purged(app, clock):
     await register(app, "8004")
-    await app.conversation.handle(Inbound.message("telegram", "8004", "/me", "u-8004-me"))
+    await app.conversation.handle(Inbound.message(channel_under_test(), "8004", "/me", "u-8004-me"))
     clock.advance(days=30)
     await app.housekeeping.run_once()
     assert await outbox_lanes(app.database) == [("reply", "pending")]

@@ -10,7 +10,7 @@ import dataclasses
 import pytest
 from sqlalchemy import func, select
 from test_rounds import Phones, arrives, lead_in
-from transcript import Person
+from transcript import Person, channel_under_test, grant
 
 from bot.bootstrap import bootstrap
 from bot.broadcast_cli import broadcast
@@ -37,7 +37,7 @@ ANSWERS = [{"default": "نعم", "en": "Yes"}, {"default": "لا", "en": "No"}]
 
 @pytest.fixture
 async def room(database, settings, clock):
-    roles = Roles(facilitators=frozenset({f"telegram:{LEAD}"}))
+    roles = Roles(facilitators=frozenset({grant(LEAD)}))
     return await bootstrap(
         dataclasses.replace(settings, roles=roles), database=database, clock=clock
     )
@@ -149,7 +149,7 @@ async def test_unanswered_reaches_those_reached_who_have_not_answered(room, cloc
     amal.sees("Your answer is counted: Yes.")
     async with room.conversation.unit_of_work() as store:
         found = await store.live.broadcast(question.id, event_id=event_id)
-        account = await store.accounts.find("telegram", karim.external_id)
+        account = await store.accounts.find(channel_under_test(), karim.external_id)
         await store.live.add_reply(found, account.participant_id, "A joint portal", clock())
 
     assert await reached(room, f"unanswered:{poll.id}") == {"2", "3"}
@@ -236,7 +236,7 @@ async def test_the_command_line_sends_to_a_table(sqlite_url, settings, clock, ca
     configured = dataclasses.replace(
         settings,
         database_url=sqlite_url,
-        roles=Roles(facilitators=frozenset({f"telegram:{LEAD}"})),
+        roles=Roles(facilitators=frozenset({grant(LEAD)})),
     )
     database = Database(sqlite_url)
     try:

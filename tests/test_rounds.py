@@ -18,7 +18,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 from test_agenda_config import config
-from transcript import Person, Phone
+from transcript import Person, Phone, grant, senders
 
 from bot.bootstrap import bootstrap, migrate
 from bot.config import ConfigError, load_settings
@@ -52,7 +52,7 @@ PB, OPEN_DATA, DIGITAL = "participatory_budgeting", "open_data_transparency", "d
 
 @pytest.fixture
 async def room(database, settings, clock):
-    roles = Roles(facilitators=frozenset({f"telegram:{LEAD}"}))
+    roles = Roles(facilitators=frozenset({grant(LEAD)}))
     return await bootstrap(
         dataclasses.replace(settings, roles=roles), database=database, clock=clock
     )
@@ -72,7 +72,7 @@ class Phones:
         clock = self.app.services.clock
         sending = Delivery(
             self.app.database,
-            {"telegram": self.phone},
+            senders(self.phone),
             clock,
             DeliverySettings(chat_rate_per_s=None),
             sleep=clock.sleep,
@@ -615,7 +615,7 @@ def test_the_rounds_settings_in_the_configuration(tmp_path):
 async def test_no_warning_when_the_configuration_says_none(database, settings, clock):
     configured = dataclasses.replace(
         settings,
-        roles=Roles(facilitators=frozenset({f"telegram:{LEAD}"})),
+        roles=Roles(facilitators=frozenset({grant(LEAD)})),
         rounds=RoundSettings(minutes=5, warning_minutes=0),
     )
     app = await bootstrap(configured, database=database, clock=clock)

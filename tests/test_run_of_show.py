@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
-from transcript import Person, Phone
+from transcript import Person, Phone, grant, senders
 
 from bot.bootstrap import bootstrap
 from bot.delivery.dispatcher import Delivery
@@ -74,7 +74,7 @@ def agenda_for(day: date, text: str = AGENDA):
 @pytest.fixture
 async def show(database, settings, clock):
     event = dataclasses.replace(settings.event, date=DAY)
-    roles = Roles(organisers=frozenset(), facilitators=frozenset({"telegram:facilitator"}))
+    roles = Roles(organisers=frozenset(), facilitators=frozenset({grant("facilitator")}))
     configured = dataclasses.replace(settings, event=event, agenda=agenda_for(DAY), roles=roles)
     clock.current = local(DAY, 9)
     return await bootstrap(configured, database=database, clock=clock)
@@ -91,7 +91,7 @@ class Room:
         """One sweep of the run of show, then of the outbox, as the running bot does."""
         await self.app.run_of_show.run_once()
         clock = self.app.services.clock
-        await Delivery(self.app.database, {"telegram": self.phone}, clock).run_once()
+        await Delivery(self.app.database, senders(self.phone), clock).run_once()
 
     def got(self, person: Person) -> list[str]:
         return [reply.text for reply in self.phone.received.get(person.external_id, [])]
@@ -194,7 +194,7 @@ async def test_a_reminder_not_sent_before_its_session_begins_is_dropped(show, cl
     clock.current = local(DAY, 14, 50)
     await show.run_of_show.run_once()  # written to the outbox, then the bot stops
     clock.current = local(DAY, 15, 0) + timedelta(seconds=30)
-    await Delivery(show.database, {"telegram": room.phone}, clock).run_once()
+    await Delivery(show.database, senders(room.phone), clock).run_once()
     assert room.got(sara) == [], "the rounds began: the reminder is not sent late"
     async with show.database.unit_of_work() as session:
         row = await session.scalar(

@@ -7,7 +7,7 @@ import dataclasses
 
 import pytest
 from test_agenda_config import config
-from transcript import Person, Phone
+from transcript import Person, Phone, grant, senders
 
 from bot.bootstrap import bootstrap
 from bot.config import SHIPPED_TOOLKIT, ConfigError, load_settings
@@ -20,7 +20,7 @@ LEAD = "900"
 
 @pytest.fixture
 async def room(database, settings, clock):
-    roles = Roles(facilitators=frozenset({f"telegram:{LEAD}"}))
+    roles = Roles(facilitators=frozenset({grant(LEAD)}))
     return await bootstrap(
         dataclasses.replace(settings, roles=roles), database=database, clock=clock
     )
@@ -64,7 +64,7 @@ async def test_a_facilitator_sends_a_card_to_everyone_registered(room):
     await lead.says("/toolkit send tools all")
     lead.sees("Sent to 1 person (broadcast #1).")
     phone = Phone()
-    await Delivery(room.database, {"telegram": phone}, room.services.clock).run_once()
+    await Delivery(room.database, senders(phone), room.services.clock).run_once()
     [card] = phone.received[sara.external_id]
     assert card.text.startswith("Digital tools for networking\n• ")
 

@@ -352,7 +352,7 @@ def test_a_body_at_the_limits_passes(body):
 def test_every_rendered_body_is_checked(monkeypatch):
     monkeypatch.setattr(whatsapp_render, "MAX_ROW_TITLE", 10)
     monkeypatch.setattr(
-        whatsapp_render, "_row", lambda option: {"id": option.key, "title": option.label}
+        whatsapp_render, "_row", lambda key, label, title: {"id": key, "title": label}
     )
     with pytest.raises(MessageTooLarge):
         render(Reply("?", tuple(Option(f"k{i}", f"A long label {i}") for i in range(5))), EN)
@@ -368,3 +368,32 @@ def test_two_options_with_the_same_label_are_not_buttons():
     options = (Option("c1", "Commune de Berkane"), Option("c2", "Commune de Berkane"))
     [body] = render(Reply("Laquelle ?", options), FR)
     assert interactive(body)["type"] == "list"
+
+
+@pytest.mark.parametrize(
+    ("tr", "wording", "names"),
+    [
+        (EN, "I'd like to connect with {name}", ["Karim Benali", "Amal Idrissi", "Dalia"]),
+        (AR, "أرغب في التواصل مع {name}", ["\u2068Karim Benali\u2069", "\u2068Dalia\u2069"]),
+    ],
+)
+def test_rows_that_would_read_the_same_show_what_tells_them_apart(tr, wording, names):
+    options = [Option(f"match:ask:{i}", wording.format(name=name)) for i, name in enumerate(names)]
+    options.append(Option("later", "Later"))
+    [body] = render(Reply("?", tuple(options)), tr)
+    rows = interactive(body)["action"]["sections"][0]["rows"]
+    assert [row["title"] for row in rows] == [*names, "Later"]
+    assert [row.get("description") for row in rows[:-1]] == [o.label for o in options[:-1]]
+
+
+@pytest.mark.parametrize(
+    ("label", "expected"),
+    [
+        ("In 3 months (21 February 2025)", "In 3 months…"),
+        ("Those present (checked in)", "Those present…"),
+        ("في غضون ثلاثة أشهر (\u20681 فبراير 2025\u2069)", "في غضون ثلاثة أشهر…"),
+        ("(ab cd ef gh ij kl mn op qr st)", "(ab cd ef gh ij kl mn…"),
+    ],
+)
+def test_a_cut_moves_before_brackets_and_isolated_values(label, expected):
+    assert shortened(label, 24) == expected

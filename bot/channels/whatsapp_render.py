@@ -113,15 +113,35 @@ def _buttons(body: str, options: Sequence[Option]) -> dict:
 
 
 def _list(body: str, options: Sequence[Option], tr: Translator) -> dict:
-    rows = [_row(option) for option in options]
+    labels = [_one_line(option.label) for option in options]
+    rows = [
+        _row(option.key, label, title)
+        for option, label, title in zip(options, labels, _row_titles(labels), strict=True)
+    ]
     action = {"button": tr._("Choose"), "sections": [{"rows": rows}]}
     return _interactive("list", body, action)
 
 
-def _row(option: Option) -> dict:
-    label = _one_line(option.label)
-    title = shortened(label, MAX_ROW_TITLE, _length)
-    row = {"id": option.key, "title": title}
+def _row_titles(labels: list[str]) -> list[str]:
+    """Each label shortened to a row title; rows that would read the same ("I'd like to
+    connect…" twice) show instead what tells their labels apart ("Karim Benali")."""
+    titles = [shortened(label, MAX_ROW_TITLE, _length) for label in labels]
+    for title in set(titles):
+        same = [index for index, other in enumerate(titles) if other == title]
+        if len(same) < 2:
+            continue
+        words = [labels[index].split() for index in same]
+        common = 0
+        while all(len(each) > common + 1 and each[common] == words[0][common] for each in words):
+            common += 1
+        for index, each in zip(same, words, strict=True):
+            if common:
+                titles[index] = shortened(" ".join(each[common:]), MAX_ROW_TITLE, _length)
+    return titles
+
+
+def _row(key: str, label: str, title: str) -> dict:
+    row = {"id": key, "title": title}
     if title != label:
         row["description"] = shortened(label, MAX_ROW_DESCRIPTION, _length)
     return row
