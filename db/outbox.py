@@ -27,7 +27,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, bindparam, delete, exists, func, insert, or_, select, update
+from sqlalchemy import (
+    and_,
+    bindparam,
+    delete,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -178,10 +189,27 @@ class OutboxQueue:
     SQLite's writer turn (it goes before the events waiting) but for :meth:`next_due`,
     the claims of bulk rows and, when asked, the recording of bulk rows sent."""
 
-    def __init__(self, database: Database, owner: str, lease: timedelta) -> None:
+    def __init__(
+        self,
+        database: Database,
+        owner: str,
+        lease: timedelta,
+        channels: frozenset[str] | None = None,
+    ) -> None:
         self.database = database
         self.owner = owner
         self.lease = lease
+        self.channels = channels
+        """The channels this process sends on (None: all): rows of another channel (one
+        switched off, or served by another process) are left to wait, never claimed."""
+
+    def _ours(self):
+        """The rows of this process's channels, as a condition."""
+        if self.channels is None:
+            return true()
+        return OutboxMessage.account_id.in_(
+            select(ChannelAccount.id).where(ChannelAccount.channel.in_(sorted(self.channels)))
+        )
 
     async def claim(
         self, now: datetime, *, lane: str, limit: int, ids: list[int] | None = None
@@ -241,7 +269,7 @@ class OutboxQueue:
         )
         chosen = (
             select(OutboxMessage.id)
-            .where(claimable, OutboxMessage.lane == lane, ~blocked_by_earlier)
+            .where(claimable, OutboxMessage.lane == lane, ~blocked_by_earlier, self._ours())
             .order_by(OutboxMessage.id)
             .limit(limit)
         )
@@ -413,7 +441,7 @@ class OutboxQueue:
             due = await session.scalar(
                 select(
                     func.min(func.coalesce(OutboxMessage.lease_until, OutboxMessage.due_at))
-                ).where(OutboxMessage.status == "pending")
+                ).where(OutboxMessage.status == "pending", self._ours())
             )
         return None if due is None else as_utc(due)
 

@@ -124,11 +124,17 @@ def pytest_configure(config):
     config.addinivalue_line(
         "markers", "telegram_only: about Telegram itself (its command menus), not a transcript"
     )
+    config.addinivalue_line(
+        "markers", "own_channels: each person's channel is set by the test, not the rendering"
+    )
 
 
 def pytest_generate_tests(metafunc):
     if talks_through_person(metafunc.module):
-        telegram_only = metafunc.definition.get_closest_marker("telegram_only")
+        definition = metafunc.definition
+        telegram_only = definition.get_closest_marker(
+            "telegram_only"
+        ) or definition.get_closest_marker("own_channels")
         renderings = ("telegram",) if telegram_only else transcript.RENDERINGS
         metafunc.parametrize("rendering", renderings, indirect=True)
 

@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import dataclasses
 
+import pytest
 from sqlalchemy import select
 from transcript import Person
 
 from db.models import Participant
 from handlers.messages import Inbound
+
+
+pytestmark = pytest.mark.own_channels
 
 
 class OnWhatsApp(Person):

@@ -5,12 +5,14 @@ reckoning of the window) is met with the template too."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 from test_follow_ups import MADE, commit, utc
 from test_matches import participant_id
-from transcript import Person
+from transcript import Person, Phone
 
 from bot.delivery.dispatcher import Delivery
 from bot.delivery.ports import Failed, OutsideWindow, Sent
@@ -20,6 +22,7 @@ from db.outbox import Receipt, record_receipts
 from handlers.messages import MESSAGE_WAITING, Reply
 
 WINDOW = timedelta(hours=24)
+pytestmark = pytest.mark.own_channels
 
 
 class FakeWhatsApp:
@@ -240,7 +243,7 @@ async def test_receipts_mark_delivery_and_read_and_a_late_131047_resends_as_temp
 
 async def test_telegram_has_no_window(app, clock):
     clock.current = MADE
-    sara = Person(app.conversation, "77")
+    sara = Person(app.conversation, "77", channel="telegram")
     await sara.says("/start")
     assert (await account_of(app, sara)).last_inbound_at is None
 
@@ -275,3 +278,26 @@ async def test_organisers_see_delivered_read_and_held_copies_of_a_broadcast(app,
     lead.sees("sent 1, pending 0, failed 0, unreachable 0")
     lead.sees("delivered 1, read 1")
     lead.sees("1 waiting for the person to open the template sent instead.")
+
+
+async def test_rows_of_a_channel_without_a_sender_wait_and_hold_nothing_up(app, clock):
+    clock.current = MADE
+    sara = await joins_on_whatsapp(app)
+    telegram = Person(app.conversation, "77", channel="telegram")
+    await telegram.says("/start")
+    for person in (sara, telegram):
+        account = await account_of(app, person)
+        async with app.conversation.unit_of_work() as store:
+            await store.outbox.add(
+                account.id,
+                {"text": "Hello", "options": [], "contact_request": None},
+                key=f"test:{person.external_id}",
+                now=clock(),
+                lane="bulk",
+            )
+    delivery = Delivery(app.database, {"telegram": Phone()}, clock, sleep=clock.sleep)
+    # WhatsApp is off here: only the Telegram row is tried (a watchdog, not a timing: a
+    # dispatcher that claimed the other row would give it back and claim it for ever).
+    assert await asyncio.wait_for(delivery.run_once(), 30) == 1
+    assert [row.status for row in await outbox_rows(app, "test:")] == ["pending", "sent"]
+    assert await delivery.queue.next_due() is None

@@ -133,7 +133,9 @@ class Delivery:
         self.senders = dict(senders)
         self.clock = clock
         self.owner = owner or f"tawasul-{uuid.uuid4().hex[:12]}"
-        self.queue = OutboxQueue(database, self.owner, timedelta(seconds=settings.lease_s))
+        self.queue = OutboxQueue(
+            database, self.owner, timedelta(seconds=settings.lease_s), frozenset(self.senders)
+        )
         self.budget = self._new_budget(
             ChannelPace(settings.rate_per_s, settings.chat_rate_per_s, settings.chat_burst), sleep
         )
