@@ -12,7 +12,6 @@ from transcript import Person
 from db.models import Participant
 from handlers.messages import Inbound
 
-
 pytestmark = pytest.mark.own_channels
 
 
