@@ -45,6 +45,7 @@ from handlers.messages import (
     SKIP,
     YES,
     ChannelLimits,
+    ConversationUnavailable,
     Inbound,
     InboundKind,
     Option,
@@ -149,7 +150,8 @@ class Conversation:
             return await self._apologise(inbound)
 
     async def _apologise(self, inbound: Inbound) -> list[Outgoing]:
-        """The apology, as an outbox row; nothing if even that cannot be written."""
+        """The apology, as an outbox row; :class:`ConversationUnavailable` if even that
+        cannot be written, so that a platform that delivers the event again does."""
         try:
             async with self.unit_of_work() as store:
                 account = await store.accounts.open(
@@ -164,7 +166,7 @@ class Conversation:
                 return [Outgoing(row, apology)]
         except Exception:
             log.exception("writing the apology failed channel=%s", inbound.channel)
-            return []
+            raise ConversationUnavailable("the conversation's database cannot be reached") from None
 
     async def _handle(self, inbound: Inbound) -> list[Outgoing]:
         async with self.unit_of_work() as store:

@@ -158,6 +158,12 @@ def from_content(content: dict) -> Reply:
     )
 
 
+class ConversationUnavailable(Exception):
+    """The event could not be handled, nor even the apology written (the database is
+    down): nothing of it was kept. A channel whose platform delivers it again (a webhook
+    answered with an error) lets it; the others say so in one line."""
+
+
 class InvalidMessage(ValueError):
     """A message no channel could show as built: a bug in the flow that built it."""
 

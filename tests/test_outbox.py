@@ -23,6 +23,7 @@ from db.outbox import BULK
 from db.store import UnitOfWork
 from handlers.messages import (
     ChannelLimits,
+    ConversationUnavailable,
     Inbound,
     InvalidMessage,
     MessageTooLarge,
@@ -133,6 +134,24 @@ async def test_a_failing_flow_writes_no_reply_only_the_apology(bot, clock, monke
     assert row.id == apology.outbox_id and row.idempotency_key.startswith("reply:telegram:apology:")
     tr = app.services.catalogs.translator(None)
     assert apology.reply.text == tr._("Sorry, something went wrong on our side. Please try again.")
+
+
+async def test_with_the_database_down_the_channel_is_told_so_the_platform_sends_again(
+    bot, monkeypatch
+):
+    """Not even the apology can be written: the core raises, and a webhook is answered
+    with an error (so WhatsApp, or Telegram in webhook mode, delivers it again) rather
+    than 200 with nothing kept."""
+    app, _sender = bot
+
+    def database_down():
+        raise OSError("connection refused")
+
+    monkeypatch.setattr(app.conversation, "unit_of_work", database_down)
+    with pytest.raises(ConversationUnavailable):
+        await app.conversation.handle(start(AMINA))
+    monkeypatch.undo()
+    assert await rows(app) == []
 
 
 async def test_an_invalid_reply_is_caught_when_written_not_lost_after_the_commit(

@@ -23,12 +23,13 @@ from typing import TextIO
 
 from bot.channels.inbound_text import check_external_id, clean_inbound_text
 from bot.delivery.ports import Outcome, Sent
-from handlers.messages import ConversationPort, Inbound, Outgoing, Reply
+from handlers.messages import ConversationPort, ConversationUnavailable, Inbound, Outgoing, Reply
 
 Deliver = Callable[[Sequence[Outgoing]], Awaitable[None]]
 
 CHANNEL = "console"
 GOODBYE = "Goodbye."
+UNAVAILABLE = "(the database cannot be reached: that line was not kept; type it again later)"
 _CHUNK = 4096
 
 
@@ -145,9 +146,12 @@ class ConsoleChannel:
             text = clean_inbound_text(line.rstrip("\r\n"))
             if not interactive:
                 self._write(f"> {text}")
-            await self.deliver(
-                await self.conversation.handle(Inbound.message(CHANNEL, self.user, text))
-            )
+            try:
+                outgoing = await self.conversation.handle(Inbound.message(CHANNEL, self.user, text))
+            except ConversationUnavailable:
+                self._write(UNAVAILABLE)
+                continue
+            await self.deliver(outgoing)
         if interactive:
             self._write("")
             self._write(GOODBYE)
