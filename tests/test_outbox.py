@@ -295,6 +295,25 @@ async def test_network_trouble_backs_off_then_fails_after_the_last_attempt(bot, 
     assert row.status == "failed" and row.last_error == "4 attempts: NetworkError: Bad Gateway"
 
 
+async def test_a_refusal_the_operator_must_mend_never_fails_the_message(bot, clock):
+    """A revoked access token: the rows wait, past the last attempt, until it is mended."""
+    app, _sender = bot
+
+    class TokenRevoked:
+        async def send(self, external_id, message, locale=None):
+            from bot.delivery.ports import RetryLater
+
+            return RetryLater("190: token expired", delay_s=60, rate_limited=True, counted=False)
+
+    await app.conversation.handle(start(AMINA))
+    sending = app.delivery({"telegram": TokenRevoked()}, DeliverySettings(max_attempts=3))
+    for _ in range(6):
+        await sending.run_once()
+        clock.advance(seconds=61)
+    [row] = await rows(app)
+    assert row.status == "pending" and row.attempts == 6
+
+
 async def test_a_lease_that_expired_lets_a_second_dispatcher_take_over(bot, clock, telegram):
     app, _sender = bot
     await app.conversation.handle(start(AMINA))

@@ -236,7 +236,7 @@ def outcome_of(status: int, payload: dict) -> Outcome:
     if code == UNDELIVERABLE:
         return Blocked(reason)
     if refuses_token(status, payload):
-        return RetryLater(reason, delay_s=TOKEN_DELAY_S, rate_limited=True)
+        return RetryLater(reason, delay_s=TOKEN_DELAY_S, rate_limited=True, counted=False)
     if status >= 500 or status == 429:
         return RetryLater(reason)
     return Failed(reason)

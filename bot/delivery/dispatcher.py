@@ -375,7 +375,7 @@ class Delivery:
 
     async def _retry(self, row: Claimed, outcome: RetryLater, now: datetime) -> bool:
         attempts = row.attempts + 1
-        if attempts >= self.settings.max_attempts:
+        if outcome.counted and attempts >= self.settings.max_attempts:
             log.warning("row %s failed after %d attempts: %s", row.id, attempts, outcome.reason)
             await self.queue.failed(row, f"{attempts} attempts: {outcome.reason}")
             return True

@@ -31,6 +31,10 @@ class RetryLater:
     reason: str
     delay_s: float | None = None
     rate_limited: bool = False
+    counted: bool = True
+    """False for a refusal the operator must mend (a revoked access token): the message
+    is not at fault, so it never fails for good for it (the tries are still counted, and
+    the person's later messages still wait behind it)."""
 
 
 @dataclass(frozen=True, slots=True)
