@@ -507,7 +507,8 @@ def test_a_shared_card_holding_the_senders_number_gives_that_one():
 def test_what_no_one_typed_is_not_answered_and_the_profile_name_is_cleaned():
     system = {"type": "system", "system": {"body": "changed number", "wa_id": KARIM}}
     assert read_one(system) is None
-    assert read_one({"type": "request_welcome"}) is None
+    welcome = read_one({"type": "request_welcome"})  # opening the chat: greeted as /start
+    assert (welcome.kind, welcome.text) == (InboundKind.TEXT, "/start")
     assert read_one(meta.text("hi"), name="  ").display_name is None
     assert read_one(meta.text("hi"), name="Hind\u0007 ").display_name == "Hind"
 

@@ -53,8 +53,11 @@ OBJECT = "whatsapp_business_account"
 FIELD = "messages"
 MEDIA_KINDS = frozenset({"location", "image", "audio", "video", "document", "sticker", "reaction"})
 """Message types the core cannot read: answered with the polite "please answer in text"."""
-NOT_TYPED = frozenset({"system", "request_welcome"})
-"""Types that no one typed (a changed number; a first opening of the chat): not answered."""
+NOT_TYPED = frozenset({"system"})
+"""Types that no one typed (a changed number): not answered."""
+WELCOME = "request_welcome"
+"""A person opening the chat with the bot for the first time, before writing: greeted as a
+``/start`` would be (the language question opens the registration)."""
 INTERACTIVE_REPLIES = ("button_reply", "list_reply")
 READABLE_KINDS = frozenset({"text", "interactive", "button", "contacts"})
 RESEND_AS_TEMPLATE = 131047
@@ -124,7 +127,10 @@ def inbound_from_message(message: dict[str, Any], names: dict[str, str]) -> Inbo
         log.info("whatsapp message %s of type %s not answered", wamid[:MAX_UPDATE_ID], kind)
         return None
     update_id = update_id_of(wamid)
-    inbound = _inbound(message, kind, external_id, update_id)
+    if kind == WELCOME:
+        inbound = Inbound.message(CHANNEL, external_id, "/start", update_id)
+    else:
+        inbound = _inbound(message, kind, external_id, update_id)
     name = names.get(external_id)
     return dataclasses.replace(inbound, display_name=name) if name else inbound
 
