@@ -261,25 +261,44 @@ def tawasul_case(n: int, latency_ms: float, limit: int, people: int, think_s: fl
         finally:
             bot.stop()
         got, last = copies(server, recipients)
-        seconds = last - queued
-        accepted = sum(1 for at, _, _ in server.send_log() if queued <= at <= last)
-        latencies = sorted(t for person in registrants for t in person.latencies)
-        return {
-            "case": f"telegram-{n}",
-            "recipients": n,
-            "seconds": round(seconds, 2),
-            "rate_per_s": round(accepted / seconds, 2),
-            "bulk_per_s": round(n / seconds, 2),
-            "limit_per_s": limit,
-            "ratio": round(accepted / seconds / limit, 3),
-            "duplicates": sum(max(0, count - 1) for count in got.values()),
-            "lost": sum(1 for count in got.values() if count == 0),
-            "http_429": server.http_429,
-            "registrants": people,
-            "reply_p50_s": round(percentile(latencies, 0.5), 3),
-            "reply_p95_s": round(percentile(latencies, 0.95), 3),
-            "reply_max_s": round(latencies[-1], 3),
-        }
+        return broadcast_figures(
+            f"telegram-{n}",
+            limit,
+            queued,
+            got,
+            last,
+            server.send_log(),
+            registrants,
+            http_429=server.http_429,
+        )
+
+
+def broadcast_figures(
+    case: str, limit: int, queued: float, got: dict, last: float, send_log, registrants, **refused
+) -> dict:
+    """One broadcast case's JSON line, the same for every channel: ``got`` is each
+    recipient's count of copies, ``send_log`` what the fake accepted (at, to, …), and
+    ``refused`` the channel's own counts of what its fake refused (``http_429``, …)."""
+    n = len(got)
+    seconds = last - queued
+    accepted = sum(1 for at, *_ in send_log if queued <= at <= last)
+    latencies = sorted(t for person in registrants for t in person.latencies)
+    return {
+        "case": case,
+        "recipients": n,
+        "seconds": round(seconds, 2),
+        "rate_per_s": round(accepted / seconds, 2),
+        "bulk_per_s": round(n / seconds, 2),
+        "limit_per_s": limit,
+        "ratio": round(accepted / seconds / limit, 3),
+        "duplicates": sum(max(0, count - 1) for count in got.values()),
+        "lost": sum(1 for count in got.values() if count == 0),
+        **refused,
+        "registrants": len(registrants),
+        "reply_p50_s": round(percentile(latencies, 0.5), 3) if latencies else None,
+        "reply_p95_s": round(percentile(latencies, 0.95), 3) if latencies else None,
+        "reply_max_s": round(latencies[-1], 3) if latencies else None,
+    }
 
 
 def whatsapp_copies(graph: FakeGraphServer, recipients: set[str]) -> tuple[dict[str, int], float]:
@@ -424,26 +443,17 @@ def whatsapp_case(n: int, latency_ms: float, limit: int, people: int, think_s: f
         finally:
             bot.stop()
         got, last = whatsapp_copies(graph, recipients)
-        seconds = last - queued
-        accepted = sum(1 for at, _, _ in graph.send_log() if queued <= at <= last)
-        latencies = sorted(t for person in registrants for t in person.latencies)
-        return {
-            "case": f"whatsapp-{n}",
-            "recipients": n,
-            "seconds": round(seconds, 2),
-            "rate_per_s": round(accepted / seconds, 2),
-            "bulk_per_s": round(n / seconds, 2),
-            "limit_per_s": limit,
-            "ratio": round(accepted / seconds / limit, 3),
-            "duplicates": sum(max(0, count - 1) for count in got.values()),
-            "lost": sum(1 for count in got.values() if count == 0),
-            "http_429": graph.throughput_errors,
-            "rejected": len(graph.rejections()) - graph.throughput_errors,
-            "registrants": people,
-            "reply_p50_s": round(percentile(latencies, 0.5), 3) if latencies else None,
-            "reply_p95_s": round(percentile(latencies, 0.95), 3) if latencies else None,
-            "reply_max_s": round(latencies[-1], 3) if latencies else None,
-        }
+        return broadcast_figures(
+            f"whatsapp-{n}",
+            limit,
+            queued,
+            got,
+            last,
+            graph.send_log(),
+            registrants,
+            http_429=graph.throughput_errors,
+            rejected=len(graph.rejections()) - graph.throughput_errors,
+        )
 
 
 def free_port() -> int:

@@ -357,11 +357,7 @@ class OutboxQueue:
     async def blocked(self, account_id: int, now: datetime, reason: str) -> None:
         """The person blocked the bot: the account is unreachable, its pending rows blocked."""
         async with self.database.unit_of_work(urgent=True) as session:
-            await session.execute(
-                update(ChannelAccount)
-                .where(ChannelAccount.id == account_id)
-                .values(unreachable_at=now)
-            )
+            await _mark_account(session, account_id, unreachable_at=now)
             await session.execute(
                 update(OutboxMessage)
                 .where(OutboxMessage.account_id == account_id, OutboxMessage.status.in_(WAITING))
@@ -392,18 +388,7 @@ class OutboxQueue:
         """Keep the row until the person writes again (:meth:`Outbox.release_held`): it is
         outside the channel's window, and ``template_id`` is the platform's id of the
         template sent in its place (None: one sent for an earlier row stands for it too)."""
-        async with self.database.unit_of_work(urgent=True) as session:
-            await session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.id == row.id)
-                .values(
-                    status=HELD,
-                    attempts=OutboxMessage.attempts + 1,
-                    claimed_by=None,
-                    lease_until=None,
-                    platform_message_id=template_id,
-                )
-            )
+        await self._finish(row, HELD, platform_message_id=template_id)
 
     async def holds_for(self, account_id: int) -> bool:
         """Whether a row for the account is already held behind a template."""
@@ -418,11 +403,7 @@ class OutboxQueue:
     async def window_closed(self, account_id: int) -> None:
         """The platform said the person's window is closed (WhatsApp 131047)."""
         async with self.database.unit_of_work(urgent=True) as session:
-            await session.execute(
-                update(ChannelAccount)
-                .where(ChannelAccount.id == account_id)
-                .values(last_inbound_at=None)
-            )
+            await _mark_account(session, account_id, last_inbound_at=None)
 
     async def release(self, row_ids: list[int]) -> None:
         """Give back rows claimed and not tried (the row before them must go first)."""
@@ -465,6 +446,13 @@ class OutboxQueue:
                 )
             )
             await _delete_emptied_accounts(session, {row.account_id})
+
+
+async def _mark_account(session: AsyncSession, account_id: int, **values) -> None:
+    """Set what the platform said of the account: unreachable, or its window closed."""
+    await session.execute(
+        update(ChannelAccount).where(ChannelAccount.id == account_id).values(**values)
+    )
 
 
 async def _delete_emptied_accounts(session: AsyncSession, account_ids: set[int]) -> None:
@@ -566,16 +554,8 @@ async def _failed_after_acceptance(
     if receipt.resend and row.status == "sent":
         row.status, row.due_at, row.last_error = "pending", receipt.at, reason
         row.sent_at = row.platform_message_id = None
-        await session.execute(
-            update(ChannelAccount)
-            .where(ChannelAccount.id == row.account_id)
-            .values(last_inbound_at=None)
-        )
+        await _mark_account(session, row.account_id, last_inbound_at=None)
         return
     row.status, row.last_error = "failed", reason
     if receipt.unreachable:
-        await session.execute(
-            update(ChannelAccount)
-            .where(ChannelAccount.id == row.account_id)
-            .values(unreachable_at=receipt.at)
-        )
+        await _mark_account(session, row.account_id, unreachable_at=receipt.at)
