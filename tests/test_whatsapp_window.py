@@ -80,6 +80,23 @@ async def joins_on_whatsapp(app, external_id="212600000001", name="Sara Bennani"
     return person
 
 
+SARA = "212600000001"
+FIRST_FOLLOW_UP = utc(2025, 3, 17, 10)
+"""The first follow-up of a commitment made at MADE: 3 weeks later."""
+
+
+async def follow_up_swept(app, clock, whatsapp: FakeWhatsApp, *, last_wrote) -> Person:
+    """Sara registers on WhatsApp (her last message at ``last_wrote``), commits at MADE,
+    and the first follow-up is swept and delivered through ``whatsapp``."""
+    clock.current = last_wrote
+    sara = await joins_on_whatsapp(app, SARA)
+    clock.current = MADE
+    await commit(app, await participant_id(app, sara))
+    clock.current = FIRST_FOLLOW_UP
+    await sweep(app, clock, whatsapp)
+    return sara
+
+
 async def sweep(app, clock, whatsapp: FakeWhatsApp) -> None:
     """The follow-up sweep, then the dispatcher over everything due."""
     await app.follow_up_sweep.run_once()
@@ -107,12 +124,9 @@ async def account_of(app, person) -> ChannelAccount:
 
 
 async def test_a_follow_up_three_weeks_after_the_last_message_goes_as_its_template(app, clock):
-    clock.current = MADE
-    sara = await joins_on_whatsapp(app)
     whatsapp = FakeWhatsApp()
-    await commit(app, await participant_id(app, sara))
-    clock.current = utc(2025, 3, 17, 10)  # the first follow-up, 3 weeks after her last message
-    await sweep(app, clock, whatsapp)
+    # the first follow-up, 3 weeks after her last message
+    sara = await follow_up_swept(app, clock, whatsapp, last_wrote=MADE)
 
     [template] = whatsapp.of(sara)
     assert template[:2] == ("template", "commitment_follow_up")
@@ -135,13 +149,9 @@ async def test_a_follow_up_three_weeks_after_the_last_message_goes_as_its_templa
 
 
 async def test_a_follow_up_two_hours_after_the_last_message_goes_free_form(app, clock):
-    clock.current = utc(2025, 3, 17, 7, 30)
-    sara = await joins_on_whatsapp(app)
     whatsapp = FakeWhatsApp()
-    clock.current = MADE
-    await commit(app, await participant_id(app, sara))
-    clock.current = utc(2025, 3, 17, 10)  # 2 h 30 after she last wrote
-    await sweep(app, clock, whatsapp)
+    # 2 h 30 after she last wrote
+    sara = await follow_up_swept(app, clock, whatsapp, last_wrote=utc(2025, 3, 17, 7, 30))
 
     [message] = whatsapp.of(sara)
     assert message[0] == "message" and "A follow-up of your commitment" in message[1]
@@ -150,14 +160,9 @@ async def test_a_follow_up_two_hours_after_the_last_message_goes_free_form(app, 
 
 
 async def test_a_131047_answer_is_met_with_the_template(app, clock):
-    clock.current = utc(2025, 3, 17, 7, 30)
-    sara = await joins_on_whatsapp(app)
     whatsapp = FakeWhatsApp()
-    clock.current = MADE
-    await commit(app, await participant_id(app, sara))
-    clock.current = utc(2025, 3, 17, 10)
-    whatsapp.closed_for.add(sara.external_id)  # the platform reckons the window closed
-    await sweep(app, clock, whatsapp)
+    whatsapp.closed_for.add(SARA)  # the platform reckons the window closed
+    sara = await follow_up_swept(app, clock, whatsapp, last_wrote=utc(2025, 3, 17, 7, 30))
 
     [template] = whatsapp.of(sara)
     assert template[:2] == ("template", "commitment_follow_up")
@@ -194,12 +199,8 @@ async def test_a_message_without_a_template_of_its_own_waits_behind_the_general_
 
 
 async def test_with_no_approved_template_the_row_fails_and_the_account_is_unreachable(app, clock):
-    clock.current = MADE
-    sara = await joins_on_whatsapp(app)
     whatsapp = FakeWhatsApp(approved=())
-    await commit(app, await participant_id(app, sara))
-    clock.current = utc(2025, 3, 17, 10)
-    await sweep(app, clock, whatsapp)
+    sara = await follow_up_swept(app, clock, whatsapp, last_wrote=MADE)
 
     assert whatsapp.of(sara) == []
     [row] = await outbox_rows(app, "followup:")
@@ -208,13 +209,8 @@ async def test_with_no_approved_template_the_row_fails_and_the_account_is_unreac
 
 
 async def test_receipts_mark_delivery_and_read_and_a_late_131047_resends_as_template(app, clock):
-    clock.current = utc(2025, 3, 17, 7, 30)
-    sara = await joins_on_whatsapp(app)
     whatsapp = FakeWhatsApp()
-    clock.current = MADE
-    await commit(app, await participant_id(app, sara))
-    clock.current = utc(2025, 3, 17, 10)
-    await sweep(app, clock, whatsapp)
+    sara = await follow_up_swept(app, clock, whatsapp, last_wrote=utc(2025, 3, 17, 7, 30))
     [row] = await outbox_rows(app, "followup:")
     assert row.status == "sent"
 
